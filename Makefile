@@ -1,0 +1,48 @@
+# The README's commands. `make run` and `make test` each set up what they need first.
+PYTHON ?= python3.12
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-sqlite test-postgres browser bench lint typecheck
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate, load the demo region if the database is empty, serve on 127.0.0.1:5000
+run: install
+	$(BIN)/qframe db upgrade
+	$(BIN)/qframe demo --if-empty
+	$(BIN)/qframe run --host 127.0.0.1 --port 5000
+
+## make test: the whole suite on SQLite, then again on PostgreSQL when QFRAME_TEST_DATABASE_URL is set
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$QFRAME_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "QFRAME_TEST_DATABASE_URL not set: PostgreSQL pass skipped (.ci/run sets it)"; fi
+
+test-sqlite: install
+	env -u QFRAME_TEST_DATABASE_URL $(BIN)/python -m pytest
+
+test-postgres: install
+	$(BIN)/python -m pytest
+
+## Debian's Chromium for the browser tests (installed when missing and we may install packages)
+browser:
+	@bash scripts/ensure-chromium.sh
+
+## make bench: national-scale benchmarks (figures go in the README)
+bench: install
+	$(BIN)/python -m pytest -m benchmark -s tests/benchmarks
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy

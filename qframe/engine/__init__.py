@@ -1,0 +1,1 @@
+"""Pure scoring engine: achievement, points, payments, funnel plots, SPC, escalation."""

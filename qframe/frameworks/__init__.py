@@ -1,0 +1,1 @@
+"""Frameworks: versioned sets of indicators, their JSON format, checks and the built-in library."""

@@ -1,0 +1,391 @@
+"""Framework JSON (docs/formats.md): marshmallow schemas, exact loading and canonical dumping.
+
+Every marshmallow message here starts with a problem code ("too_long: ..."), so that a
+`ValidationError` becomes a list of `Problem(path, code, message)` without guessing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
+
+from qframe.frameworks.validation import (
+    Problem,
+    coded,
+    measure_errors,
+    problems_from_messages,
+    read_json,
+    tidy_problems,
+)
+
+SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
+PAYMENT_MODELS = ("points", "contract_share")
+MEASURES = ("proportion", "rate", "value", "yes_no", "register")
+POLARITIES = ("higher_is_better", "lower_is_better")
+LEVELS = ("provider", "service_line", "ward")
+METHODS = ("threshold", "vbp")
+DATA_SOURCES = ("submitted", "appraisal")
+MAX_INDICATORS = 500
+MAX_DOMAINS = 50
+MAX_GROUPS = 100
+
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.()/-]{0,39}")
+_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
+# Plain decimal strings only: no exponent, sign "+", "_", spaces, NaN or non-ASCII digits.
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_INTEGER_DIGITS = 12
+_MAX_PLACES = 12
+
+
+class FrameworkFormatError(ValueError):
+    """The framework JSON was refused; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "; ".join(f"{p.path or '(file)'}: {p.message}" for p in self.problems[:3])
+        more = len(self.problems) - 3
+        super().__init__(shown + (f"; and {more} more" if more > 0 else ""))
+
+
+_m = coded
+
+
+_BASE_ERRORS = {
+    "required": _m("required", "This field is required."),
+    "null": _m("null", "This field may not be null."),
+}
+
+
+class ExactDecimal(fields.Decimal):
+    """A decimal read exactly from a decimal string or a JSON number, written as a string."""
+
+    default_error_messages = {
+        **_BASE_ERRORS,
+        "invalid": _m("invalid_number", 'Not a decimal number (write it like "12.5").'),
+        "special": _m("not_finite", "NaN and infinity are not allowed."),
+        "too_large": _m("too_large", "Number too large."),
+        "too_precise": _m("too_precise", "More than 12 decimal places."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(as_string=True, **kwargs)
+
+    def _validated(self, value: Any) -> Decimal:
+        if isinstance(value, str) and not _DECIMAL.fullmatch(value):
+            raise self.make_error("invalid")
+        if isinstance(value, list | dict):
+            raise self.make_error("invalid")
+        number = super()._validated(value)  # refuses booleans, NaN and infinities
+        if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
+            raise self.make_error("too_large")
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > _MAX_PLACES:
+            raise self.make_error("too_precise")
+        return number
+
+
+class Count(fields.Field):
+    """A whole number ≥ 0 written as a JSON integer."""
+
+    default_error_messages = {
+        **_BASE_ERRORS,
+        "invalid": _m("invalid_count", "Not a whole number."),
+        "negative": _m("negative", "Must not be negative."),
+        "too_large": _m("too_large", "Number too large."),
+    }
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.make_error("invalid")
+        if value < 0:
+            raise self.make_error("negative")
+        if value > 10**9:
+            raise self.make_error("too_large")
+        return value
+
+
+class StrictBool(fields.Field):
+    """JSON true or false, nothing else."""
+
+    default_error_messages = {**_BASE_ERRORS, "invalid": _m("invalid_type", "Not true or false.")}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if value is not True and value is not False:
+            raise self.make_error("invalid")
+        return value
+
+
+def _no_control_characters(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValidationError(_m("control_character", "Contains a control character."))
+
+
+def _text(
+    max_len: int, *, required: bool = False, code: bool = False, also: Any = None, **kw: Any
+) -> fields.String:
+    checks: list[Any] = [also] if also else []
+    checks += [
+        validate.Length(max=max_len, error=_m("too_long", f"Longer than {max_len} characters.")),
+        _no_control_characters,
+    ]
+    if required:
+        checks.append(validate.Length(min=1, error=_m("empty", "Must not be empty.")))
+    if code:
+        checks.append(
+            validate.Regexp(_CODE, error=_m("invalid_code", "Use letters, digits and ._()/- only."))
+        )
+    if not required:
+        kw.setdefault("load_default", None)
+        kw.setdefault("allow_none", True)
+    messages = {**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a string.")}
+    return fields.String(required=required, validate=checks, error_messages=messages, **kw)
+
+
+def _choice(options: tuple[str, ...], **kw: Any) -> fields.String:
+    error = _m("invalid_choice", "Must be one of: {choices}.")
+    messages = {**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a string.")}
+    return fields.String(
+        validate=validate.OneOf(options, error=error), error_messages=messages, **kw
+    )
+
+
+_NOT_NEGATIVE = validate.Range(min=0, error=_m("negative", "Must not be negative."))
+_AT_MOST_100 = validate.Range(max=100, error=_m("out_of_range", "Must be at most 100."))
+_POSITIVE = validate.Range(min=0, min_inclusive=False, error=_m("not_positive", "Must be > 0."))
+
+
+def _number(*checks: Any, required: bool = False, **kw: Any) -> ExactDecimal:
+    if not required:
+        kw.setdefault("load_default", None)
+        kw.setdefault("allow_none", True)
+    return ExactDecimal(required=required, validate=list(checks), **kw)
+
+
+def _year(value: str) -> None:
+    match = _YEAR.fullmatch(value)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValidationError(_m("invalid_year", "Must be a financial year like 2025/26."))
+
+
+def _nested_list(schema: type[Schema], most: int) -> fields.List:
+    error = _m("too_many", f"More than {most} entries.")
+    return fields.List(
+        fields.Nested(schema),
+        required=True,
+        validate=validate.Length(max=most, error=error),
+        error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
+    )
+
+
+def _present(original: Any, name: str) -> bool:
+    return isinstance(original, Mapping) and original.get(name) is not None
+
+
+def _not_applicable(errors: dict[str, list[str]], name: str, why: str) -> None:
+    errors.setdefault(name, []).append(_m("not_applicable", f"Not used {why}; leave it out."))
+
+
+class _StrictSchema(Schema):
+    """Unknown fields are refused (marshmallow's default RAISE), with a coded message."""
+
+    error_messages = {
+        "unknown": _m("unknown_field", "Unknown field: not part of the Framework JSON format."),
+        "type": _m("invalid_type", "Expected a JSON object."),
+    }
+    # Optional fields left out of the canonical dump when empty (None or their default).
+    omit_when_default: dict[str, Any] = {}
+
+    @post_dump
+    def _drop_defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        omit = self.omit_when_default
+        return {k: v for k, v in data.items() if not (k in omit and v == omit[k])}
+
+
+class PaymentSchema(_StrictSchema):
+    model = _choice(PAYMENT_MODELS, required=True)
+    pound_per_point = _number(_NOT_NEGATIVE)
+    stake_percent = _number(_NOT_NEGATIVE, _AT_MOST_100)
+    national_list_size = _number(_NOT_NEGATIVE)
+    national_prevalence = fields.Dict(
+        keys=_text(32, required=True, code=True),
+        values=_number(_NOT_NEGATIVE, _AT_MOST_100, required=True),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_GROUPS, error=_m("too_many", "Too many groups.")),
+        error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Expected a JSON object.")},
+    )
+    omit_when_default = dict.fromkeys(
+        ("pound_per_point", "stake_percent", "national_list_size", "national_prevalence")
+    )
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check_parameters(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        model, errors = data.get("model"), {}
+        needs = {"points": "pound_per_point", "contract_share": "stake_percent"}
+        if model in needs and not _present(original, needs[model]):
+            errors[needs[model]] = [_m("missing_parameter", f"The {model} model needs this.")]
+        unused = {
+            "points": ("stake_percent",),
+            "contract_share": ("pound_per_point", "national_list_size", "national_prevalence"),
+        }
+        for name in unused.get(model, ()):
+            if _present(original, name):
+                _not_applicable(errors, name, f"by the {model} model")
+        if errors:
+            raise ValidationError(errors)
+
+
+class DomainSchema(_StrictSchema):
+    code = _text(16, required=True, code=True)
+    title = _text(120, required=True)
+
+
+class ScoringSchema(_StrictSchema):
+    method = _choice(METHODS, required=True)
+    max_points = _number(_NOT_NEGATIVE)
+    lower = _number()
+    upper = _number()
+    weight = _number(_NOT_NEGATIVE)
+    achievement_threshold = _number()
+    benchmark = _number()
+
+    _FIELDS = {
+        "threshold": ("max_points", "lower", "upper"),
+        "vbp": ("weight", "achievement_threshold", "benchmark"),
+    }
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check_method_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        method, errors = data.get("method"), {}
+        for other, names in self._FIELDS.items():
+            if method in self._FIELDS and other != method:
+                for name in names:
+                    if _present(original, name):
+                        _not_applicable(errors, name, f"by the {method} method")
+        if errors:
+            raise ValidationError(errors)
+
+    @post_dump
+    def _keep_method_fields(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        names = self._FIELDS.get(data.get("method"), ())
+        return {k: v for k, v in data.items() if k == "method" or k in names or v is not None}
+
+
+class IndicatorSchema(_StrictSchema):
+    code = _text(40, required=True, code=True)
+    domain = _text(16, required=True, code=True)
+    title = _text(200, required=True)
+    description = _text(4000)
+    group = _text(32, code=True)
+    measure = _choice(MEASURES, required=True)
+    polarity = _choice(POLARITIES, required=True)
+    level = _choice(LEVELS, required=True)
+    scoring = fields.Nested(ScoringSchema, required=True, error_messages=_BASE_ERRORS)
+    minimum_standard = _number()
+    min_denominator = Count(load_default=None, allow_none=True)
+    rationale = _text(4000)
+    multiplier = _number(_POSITIVE)
+    unit = _text(80)
+    data_source = _choice(DATA_SOURCES, load_default="submitted")
+    prevalence_adjusted = StrictBool(load_default=False)
+    weight = _number(_NOT_NEGATIVE, validate.Range(max=1, error=_m("out_of_range", "Above 1.")))
+    omit_when_default = {
+        **dict.fromkeys(("rationale", "multiplier", "unit", "weight")),
+        "data_source": "submitted",
+        "prevalence_adjusted": False,
+    }
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check_measure(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        errors = measure_errors(data)
+        measure = data.get("measure")
+        if measure == "rate" and not _present(original, "multiplier"):
+            errors["multiplier"] = [_m("missing_multiplier", "A rate needs a multiplier.")]
+        if measure in MEASURES and measure != "rate" and _present(original, "multiplier"):
+            _not_applicable(errors, "multiplier", f"by a {measure} measure")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FrameworkSchema(_StrictSchema):
+    code = _text(40, required=True, code=True)
+    title = _text(200, required=True)
+    year = _text(7, required=True, also=_year)
+    setting = _choice(SETTINGS, required=True)
+    payment = fields.Nested(PaymentSchema, required=True, error_messages=_BASE_ERRORS)
+    domains = _nested_list(DomainSchema, MAX_DOMAINS)
+    indicators = _nested_list(IndicatorSchema, MAX_INDICATORS)
+    description = _text(4000)
+    source = _text(8000)
+    change_reason = _text(2000)
+    omit_when_default = dict.fromkeys(("description", "source", "change_reason"))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _check_references(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        raw_domains = original.get("domains") if isinstance(original, Mapping) else None
+        # Codes as written, so that one bad domain does not also make its indicators "unknown".
+        known = {d.get("code") for d in raw_domains or [] if isinstance(d, Mapping)}
+        domain_errors = _duplicates(data.get("domains") or [], "Domain")
+        if domain_errors:
+            errors["domains"] = domain_errors
+        indicators = data.get("indicators") or []
+        indicator_errors = _duplicates(indicators, "Indicator")
+        model = (data.get("payment") or {}).get("model")
+        for i, indicator in enumerate(indicators):
+            found: dict[str, list[str]] = {}
+            domain = indicator.get("domain")
+            if isinstance(raw_domains, list) and domain is not None and domain not in known:
+                found["domain"] = [_m("unknown_domain", f"No domain {domain} in domains.")]
+            if model == "points" and indicator.get("weight") is not None:
+                _not_applicable(found, "weight", "by the points model")
+            if model == "contract_share" and indicator.get("prevalence_adjusted"):
+                _not_applicable(found, "prevalence_adjusted", "by the contract_share model")
+            for name, messages in found.items():
+                indicator_errors.setdefault(i, {}).setdefault(name, []).extend(messages)
+        if indicator_errors:
+            errors["indicators"] = indicator_errors
+        if errors:
+            raise ValidationError(errors)
+
+
+def _duplicates(items: list[dict[str, Any]], kind: str) -> dict[int, Any]:
+    seen: set[str] = set()
+    errors: dict[int, Any] = {}
+    for i, item in enumerate(items):
+        code = item.get("code")
+        if code in seen:
+            errors[i] = {"code": [_m("duplicate_code", f"{kind} code {code} appears twice.")]}
+        elif code is not None:
+            seen.add(code)
+    return errors
+
+
+def load_framework_json(source: str | bytes) -> dict[str, Any]:
+    """Parse and validate Framework JSON; raise FrameworkFormatError listing every problem."""
+    raw, problems = read_json(source)
+    if raw is not None and not isinstance(raw, dict):
+        problems.append(Problem("", "not_an_object", "The file must hold one JSON object."))
+        raw = None
+    data: dict[str, Any] = {}
+    if raw is not None:
+        try:
+            data = FrameworkSchema().load(raw)
+        except ValidationError as error:
+            problems.extend(problems_from_messages(error.messages))
+    if problems:
+        raise FrameworkFormatError(tidy_problems(problems))
+    return data
+
+
+def dump_framework_json(data: Mapping[str, Any]) -> str:
+    """Return the canonical Framework JSON text: fixed key order, decimals as strings."""
+    return json.dumps(FrameworkSchema().dump(data), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""Organisations: commissioner → provider → service line → ward."""

@@ -1,0 +1,1 @@
+"""Administration of users: create, disable, re-scope, issue API tokens."""

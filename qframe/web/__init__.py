@@ -1,0 +1,1 @@
+"""Cross-cutting web concerns: error mapping, security headers, access decorators, CSV."""

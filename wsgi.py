@@ -1,0 +1,3 @@
+from qframe.app import create_app
+
+app = create_app()
