@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "qframe.users.views",
     "qframe.orgs.views",
     "qframe.audit.views",
+    "qframe.api.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.

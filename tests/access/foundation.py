@@ -27,5 +27,6 @@ ROUTES = {
     "orgs.edit": Route(lambda t: f"/orgs/{t.ward_a.id}/edit", allowed=("admin",)),
     "orgs.import_csv": Route(lambda t: "/orgs/import", allowed=("admin",)),
     "audit.index": Route(lambda t: "/audit/", allowed=("admin",)),
+    "api.openapi": Route(lambda t: "/api/v1/openapi.json", public=True, allowed=EVERY_ROLE),
     "audit.export": Route(lambda t: "/audit/audit.csv", allowed=("admin",)),
 }
