@@ -4,8 +4,6 @@ Every marshmallow message here starts with a problem code ("too_long: ..."), so 
 `ValidationError` becomes a list of `Problem(path, code, message)` without guessing.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Mapping
@@ -210,6 +208,8 @@ class _StrictSchema(Schema):
 
 
 class PaymentSchema(_StrictSchema):
+    """How money is earned: points (QOF) or a share of contract value (CQUIN)."""
+
     model = _choice(PAYMENT_MODELS, required=True)
     pound_per_point = _number(_NOT_NEGATIVE)
     stake_percent = _number(_NOT_NEGATIVE, _AT_MOST_100)
@@ -244,11 +244,15 @@ class PaymentSchema(_StrictSchema):
 
 
 class DomainSchema(_StrictSchema):
+    """A domain that indicators belong to (Safety, Clinical, …)."""
+
     code = _text(16, required=True, code=True)
     title = _text(120, required=True)
 
 
 class ScoringSchema(_StrictSchema):
+    """How points are scored: thresholds, or value-based purchasing."""
+
     method = _choice(METHODS, required=True)
     max_points = _number(_NOT_NEGATIVE)
     lower = _number()
@@ -280,6 +284,8 @@ class ScoringSchema(_StrictSchema):
 
 
 class IndicatorSchema(_StrictSchema):
+    """One indicator: what is measured, at which level, and how it scores."""
+
     code = _text(40, required=True, code=True)
     domain = _text(16, required=True, code=True)
     title = _text(200, required=True)
@@ -316,6 +322,8 @@ class IndicatorSchema(_StrictSchema):
 
 
 class FrameworkSchema(_StrictSchema):
+    """A whole framework; indicators must name a domain of the framework."""
+
     code = _text(40, required=True, code=True)
     title = _text(200, required=True)
     year = _text(7, required=True, also=_year)
