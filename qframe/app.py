@@ -55,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_templates(app)
+    register_commands(app)
     return app
 
 
@@ -79,6 +80,12 @@ def register_errors(app: Flask) -> None:
     from qframe.web.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from qframe.cli import register_commands as add_commands
+
+    add_commands(app)
 
 
 def register_templates(app: Flask) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from qframe.auth.services import create_user
@@ -38,7 +39,7 @@ def main() -> None:
     """qframe: NHS quality frameworks."""
 
 
-@main.group()
+@click.group()
 def users() -> None:
     """Manage users."""
 
@@ -70,7 +71,7 @@ def users_create(
     click.echo(f"Created {user.email} ({user.role})")
 
 
-@main.group()
+@click.group()
 def orgs() -> None:
     """Manage organisations."""
 
@@ -90,7 +91,7 @@ def orgs_import(path: Path) -> None:
     click.echo(f"{result.created} created, {result.updated} updated")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option(
     "--scale", type=click.Choice(["small", "national"]), default="small", show_default=True
 )
@@ -113,6 +114,10 @@ def demo(scale: str, seed: int, if_empty: bool) -> None:
         click.echo(line)
 
 
-for _module in FEATURE_COMMANDS:
-    for _command in importlib.import_module(_module).commands:
-        main.add_command(_command)
+def register_commands(app: Flask) -> None:
+    """Attach every qframe command to the app's CLI (so `qframe` and `flask` both have them)."""
+    for command in (users, orgs, demo):
+        app.cli.add_command(command)
+    for module in FEATURE_COMMANDS:
+        for command in importlib.import_module(module).commands:
+            app.cli.add_command(command)

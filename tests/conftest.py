@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -42,9 +42,16 @@ def make_app(url: str, **overrides: Any) -> Flask:
     )
 
 
+def _fresh_globals(sender: Flask, **_extra: Any) -> None:
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_app(database_url(tmp_path_factory.mktemp("db")))
+    # Tests hold an app context, which requests then share; give each request a fresh `g`
+    # (as a real server does), so a signed-in user is never cached from an earlier request.
+    request_started.connect(_fresh_globals, application)
     with application.app_context():
         _db.drop_all()
         _db.create_all()

@@ -47,7 +47,10 @@ def problems_from(messages: Any, path: str = "") -> list[Problem]:
     out: list[Problem] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            child = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+            if isinstance(key, int):
+                child = f"{path}[{key}]"
+            else:
+                child = f"{path}.{key}" if path else str(key)
             out += problems_from(value, child)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         out += [Problem("invalid", m, column=path or None) for m in messages]

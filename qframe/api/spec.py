@@ -44,7 +44,7 @@ def build_spec() -> dict[str, Any]:
         version=qframe.__version__,
         openapi_version="3.1.0",
         plugins=[MarshmallowPlugin()],
-        info={"description": "Bearer-token API for machine clients; a token acts with its user's scope."},
+        info={"description": "Bearer-token API for machine clients, acting with its user's scope."},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", PROBLEM)

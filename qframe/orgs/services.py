@@ -44,8 +44,8 @@ def import_organisations(actor: User | None, data: bytes) -> ImportResult:
         data, required=COLUMNS[:4], optional=COLUMNS[4:], extra_column=REGISTER_COLUMN
     )
     rows = [r for r in (_parse_row(n, v, problems) for n, v in table.rows) if r is not None]
-    if not problems:
-        problems += _hierarchy_problems(rows)
+    if table.rows:
+        problems += _hierarchy_problems(rows, {v.get("code", "") for _, v in table.rows})
     if problems:
         raise ValidationFailed("No organisations were imported", problems)
     existing = {o.code: o for o in db.session.scalars(select(Organisation))}
@@ -124,7 +124,8 @@ def _optional(text: str, parse, row: int, column: str, problems: list[Problem]):
     return value
 
 
-def _hierarchy_problems(rows: Sequence[OrgRow]) -> list[Problem]:
+def _hierarchy_problems(rows: Sequence[OrgRow], codes_in_file: set[str]) -> list[Problem]:
+    """Parent, kind and cycle checks; rows that failed to parse still count as known codes."""
     problems: list[Problem] = []
     in_file: dict[str, OrgRow] = {}
     for r in rows:
@@ -156,6 +157,8 @@ def _hierarchy_problems(rows: Sequence[OrgRow]) -> list[Problem]:
                     Problem("parent_required", f"A {r.kind} needs a parent", r.row, "parent_code")
                 )
         elif r.parent_code not in kinds:
+            if r.parent_code in codes_in_file:
+                continue  # its parent row has its own problem reported
             problems.append(
                 Problem(
                     "missing_parent",
