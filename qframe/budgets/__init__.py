@@ -1,0 +1,1 @@
+"""Devolved budgets: service-line and ward budget holders, ledger actuals, virements."""
