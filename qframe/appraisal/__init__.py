@@ -1,0 +1,1 @@
+"""Staff appraisal, revalidation and the leadership pipeline."""

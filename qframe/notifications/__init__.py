@@ -1,0 +1,1 @@
+"""In-app notifications, with e-mail through SMTP when it is configured."""

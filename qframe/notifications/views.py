@@ -1,0 +1,54 @@
+"""Notification pages: the list, marking read, and the unread count for the header bell."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from qframe.extensions import db
+from qframe.notifications.services import (
+    get_notification_or_404,
+    mark_all_read,
+    mark_read,
+    notifications_for,
+    unread_count,
+)
+from qframe.web.access import login_required
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.app_context_processor
+def _bell() -> dict[str, object]:
+    if not current_user.is_authenticated or request.path.startswith("/static/"):
+        return {}
+    return {"unread_notifications": unread_count(current_user)}
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    arg = request.args.get("page", "1")
+    page = max(int(arg), 1) if arg.isdigit() else 1
+    rows, more = notifications_for(current_user, page)
+    return render_template("notifications/index.html", rows=rows, page=page, more=more)
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):  # type: ignore[no-untyped-def]
+    notification = get_notification_or_404(notification_id, current_user)
+    mark_read(notification)
+    db.session.commit()
+    # Links are checked to be qframe paths when the notification is made: no open redirect.
+    if request.form.get("open") and notification.link:
+        return redirect(notification.link)
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/read-all")
+@login_required
+def read_all():  # type: ignore[no-untyped-def]
+    mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))

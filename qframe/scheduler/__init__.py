@@ -1,0 +1,1 @@
+"""The one scheduler process: scheduled jobs, claimed runs and their history."""
