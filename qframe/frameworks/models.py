@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
+from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
 from qframe.errors import Immutable
 from qframe.extensions import db
@@ -47,18 +48,26 @@ class Framework(db.Model):
     setting: Mapped[str] = mapped_column(String(20))
     year: Mapped[str] = mapped_column(String(7))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    # active_history: the old status is loaded before a change even when the row was expired
+    # (e.g. after a commit), so that the guard below sees what it is changing from.
+    status: Mapped[str] = mapped_column(
+        String(10), default="draft", index=True, active_history=True
+    )
     payment_model: Mapped[str] = mapped_column(String(20))
     # Payment parameters exactly as in the framework JSON (decimal strings, never floats).
     payment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     change_reason: Mapped[str | None] = mapped_column(Text)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     owner: Mapped[Organisation | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     domains: Mapped[list[FrameworkDomain]] = relationship(
         back_populates="framework",
         cascade="all, delete-orphan",
@@ -118,7 +127,10 @@ class Indicator(db.Model):
     max_points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     lower: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     upper: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # The indicator's share of a contract_share payment (JSON `weight`; None = equal shares).
     weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # The vbp method's weight (JSON `scoring.weight`), a different thing from the share above.
+    vbp_weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     achievement_threshold: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     benchmark: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     minimum_standard: Mapped[Decimal | None] = mapped_column(ExactDecimal)
@@ -126,11 +138,13 @@ class Indicator(db.Model):
     data_source: Mapped[str] = mapped_column(String(20), default="submitted")
     prevalence_adjusted: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
 
     framework: Mapped[Framework] = relationship(back_populates="indicators")
     domain: Mapped[FrameworkDomain] = relationship()
 
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
+    __mapper_args__ = {"version_id_col": row_version}
 
     def __repr__(self) -> str:
         return f"<Indicator {self.code}>"

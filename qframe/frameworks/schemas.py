@@ -32,7 +32,8 @@ MAX_INDICATORS = 500
 MAX_DOMAINS = 50
 MAX_GROUPS = 100
 
-_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.()/-]{0,39}")
+# Anchored at the end: marshmallow's Regexp uses match(), which would accept "AB CD".
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.()/-]{0,39}\Z")
 _YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 # Plain decimal strings only: no exponent, sign "+", "_", spaces, NaN or non-ASCII digits.
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")

@@ -166,9 +166,15 @@ def measure_errors(indicator: dict[str, Any]) -> dict[str, list[str]]:
             errors.setdefault(name, []).append(coded("negative", f"A {measure} is never < 0."))
     for worse, better in (("lower", "upper"), ("achievement_threshold", "benchmark")):
         if _reversed(polarity, scoring.get(worse), scoring.get(better)):
-            message = coded("thresholds_reversed", f"{worse} and {better} run the wrong way.")
+            message = coded("thresholds_reversed", _reversed_message(polarity, worse, better))
             errors.setdefault(f"scoring.{worse}", []).append(message)
     return errors
+
+
+def _reversed_message(polarity: Any, worse: str, better: str) -> str:
+    side = "below" if polarity == "higher_is_better" else "above"
+    words = str(polarity).replace("_", " ")
+    return f"{worse} must be {side} {better} when {words} (the thresholds run the wrong way)."
 
 
 def _reversed(polarity: Any, worse: Decimal | None, better: Decimal | None) -> bool:
@@ -243,7 +249,7 @@ def _threshold_problems(
     if lower == upper:
         return [Problem(f"{path}.scoring.upper", "thresholds_equal", "Lower equals upper.")]
     if _reversed(polarity, lower, upper):
-        message = f"The thresholds run the wrong way for {polarity}."
+        message = _reversed_message(polarity, "lower", "upper")
         return [Problem(f"{path}.scoring.lower", "thresholds_reversed", message)]
     return []
 

@@ -354,3 +354,16 @@ def test_loading_does_not_change_the_document_it_was_given():
     before = copy.deepcopy(doc)
     load(doc)
     assert doc == before
+
+
+def test_codes_with_a_space_or_a_newline_after_valid_characters_are_refused():
+    doc = framework()
+    doc["code"] = "QOF SCO"
+    doc["indicators"][0]["code"] = "IND000\n"
+    doc["domains"][0]["code"] = "CL;DROP"
+    found = problems_of(json.dumps(doc))
+    assert {
+        ("code", "invalid_code"),
+        ("indicators[0].code", "invalid_code"),
+        ("domains[0].code", "invalid_code"),
+    } <= found
