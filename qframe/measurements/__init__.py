@@ -1,0 +1,1 @@
+"""Measurements: indicator data per organisation and period, windows, declarations, imports."""

@@ -1,0 +1,190 @@
+"""What an entry page shows: an organisation's indicators for one period, locks and history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+
+from qframe.auth.models import User
+from qframe.engine.achievement import achievement
+from qframe.engine.errors import InvalidInput
+from qframe.extensions import db
+from qframe.frameworks.models import Framework, Indicator
+from qframe.measurements.declarations import STATUS_LABELS
+from qframe.measurements.locks import Lock
+from qframe.measurements.models import Declaration, Measurement
+from qframe.measurements.rows import collection_kind
+from qframe.measurements.services import org_refs
+from qframe.measurements.windows import lock_book, may_amend_declared, provider_of
+from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.periods.labels import PeriodSpec, periods_in_year
+from qframe.periods.models import Period
+
+HISTORY = 12
+
+
+def org_level(org: Organisation) -> str | None:
+    if org.kind in PROVIDER_KINDS:
+        return "provider"
+    return org.kind if org.kind in ("service_line", "ward") else None
+
+
+def frameworks_for(org: Organisation) -> list[Framework]:
+    """Published (or closed) frameworks with indicators at this organisation's level."""
+    level, provider = org_level(org), provider_of(org)
+    if level is None or provider is None:
+        return []
+    stmt = (
+        select(Framework)
+        .where(Framework.status.in_(("published", "closed")))
+        .where(or_(Framework.setting == provider.kind, Framework.setting == "mixed"))
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == provider.parent_id))
+        .where(Framework.indicators.any(Indicator.level == level))
+        .order_by(Framework.year.desc(), Framework.code, Framework.version.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    measurement: Measurement | None
+    history: list[tuple[str, float | None, Measurement]] = field(default_factory=list)
+
+    @property
+    def computed(self) -> bool:
+        return self.indicator.data_source != "submitted"
+
+
+@dataclass
+class EntryPage:
+    org: Organisation
+    framework: Framework
+    periods: list[PeriodSpec]
+    period: PeriodSpec
+    rows: list[Row]
+    lock: Lock | None
+    declaration: Declaration | None
+    provider: Organisation | None
+
+    @property
+    def declaration_status(self) -> str:
+        return STATUS_LABELS[self.declaration.status if self.declaration else None]
+
+
+def entry_page(
+    org: Organisation, framework: Framework, user: User, label: str | None, today: date
+) -> EntryPage:
+    """Build the page in a fixed number of queries, whatever the number of indicators."""
+    level = org_level(org)
+    kind = collection_kind(framework.setting, level or "provider")
+    periods = [p for p in periods_in_year(framework.year, kind) if p.start <= today]
+    if not periods:
+        periods = periods_in_year(framework.year, kind)[:1]
+    lock_for = lock_book(framework, today=today, amend_declared=may_amend_declared(user))
+    ref = org_refs(user, [org.code])[org.code]
+    chosen = next((p for p in periods if p.label == label), None)
+    if chosen is None:
+        open_now = [p for p in periods if lock_for(ref, p) is None]
+        chosen = (open_now or periods)[-1]
+    indicators = [i for i in framework.indicators if i.level == level]
+    history = _history(org, framework, indicators, chosen)
+    rows = []
+    for ind in indicators:
+        past = history.get(ind.code, [])
+        current = next(
+            (m for lbl, _a, m in past if lbl == chosen.label and m.indicator_id == ind.id), None
+        )
+        rows.append(Row(ind, current, past[-HISTORY:]))
+    provider = provider_of(org)
+    declaration = None
+    if provider is not None:
+        declaration = db.session.scalar(
+            select(Declaration)
+            .join(Period, Period.id == Declaration.period_id)
+            .where(
+                Declaration.framework_id == framework.id,
+                Declaration.organisation_id == provider.id,
+                Period.label == chosen.label,
+            )
+        )
+    return EntryPage(
+        org, framework, periods, chosen, rows, lock_for(ref, chosen), declaration, provider
+    )
+
+
+def _history(
+    org: Organisation, framework: Framework, indicators: list[Indicator], upto: PeriodSpec
+) -> dict[str, list[tuple[str, float | None, Measurement]]]:
+    """The organisation's values for these indicator codes in any version of the framework, up to
+    the chosen period, oldest first (one query)."""
+    if not indicators:
+        return {}
+    by_code = {i.code: i for i in indicators}
+    stmt = (
+        select(Measurement, Indicator.code, Period.label)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .join(Framework, Framework.id == Indicator.framework_id)
+        .join(Period, Period.id == Measurement.period_id)
+        .where(
+            Measurement.organisation_id == org.id,
+            Framework.code == framework.code,
+            Indicator.code.in_(by_code),
+            Period.start_date <= upto.start,
+            Period.kind == upto.kind,
+        )
+        .order_by(Period.start_date)
+    )
+    out: dict[str, list[tuple[str, float | None, Measurement]]] = defaultdict(list)
+    for m, code, label in db.session.execute(stmt):
+        out[code].append((label, achieved(by_code[code], m), m))
+    return out
+
+
+def achieved(ind: Indicator, m: Measurement) -> float | None:
+    """The achievement of a stored value for display (None when missing or no denominator)."""
+    if m.missing:
+        return None
+    try:
+        return achievement(
+            ind.measure,  # type: ignore[arg-type]
+            m.numerator,
+            m.denominator,
+            float(m.value) if m.value is not None else None,
+            float(ind.multiplier) if ind.multiplier is not None else None,
+        )
+    except InvalidInput:
+        return None
+
+
+def sparkline(points: list[float | None], width: int = 120, height: int = 28) -> str | None:
+    """An SVG polyline `points` attribute for the values (gaps skipped), or None if too few."""
+    values = [p for p in points if p is not None]
+    if len(values) < 2:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / max(len(points) - 1, 1)
+    coords = [
+        f"{i * step:.1f},{height - 2 - (p - low) / span * (height - 4):.1f}"
+        for i, p in enumerate(points)
+        if p is not None
+    ]
+    return " ".join(coords)
+
+
+def display(ind: Indicator, value: float | None) -> str:
+    """An achievement written for people: 96.3%, 4.1 per 1,000 occupied bed days, Yes/No."""
+    if value is None:
+        return "—"
+    if ind.measure == "proportion":
+        return f"{Decimal(str(value)):.1f}%"
+    if ind.measure == "yes_no":
+        return "Yes" if value else "No"
+    if ind.measure == "rate":
+        return f"{value:,.2f}" + (f" {ind.unit}" if ind.unit else "")
+    return f"{value:,.0f}" if ind.measure == "register" else f"{value:,.2f}"

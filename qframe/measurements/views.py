@@ -1,0 +1,279 @@
+"""Data entry pages: an organisation's indicators per period, CSV upload with preview, declaring."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from qframe.auth.scope import get_org_or_404, in_scope_clause
+from qframe.errors import NotFound, Problem, ValidationFailed
+from qframe.extensions import db
+from qframe.frameworks.models import Framework, Indicator
+from qframe.measurements import entry
+from qframe.measurements.declarations import declare as declare_period
+from qframe.measurements.forms import ConfirmForm, DeclareForm, UploadForm
+from qframe.measurements.models import Measurement, StagedUpload
+from qframe.measurements.rows import FIELDS, OPTIONAL
+from qframe.measurements.services import import_csv, save_entry
+from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.periods.models import Period, get_or_create_period
+from qframe.web.access import login_required, roles_required
+from qframe.web.files import csv_download, read_upload
+
+bp = Blueprint("measurements", __name__, url_prefix="/measurements")
+SUBMITTERS = ("provider_lead", "clinical_director", "nurse_manager")
+ENTRY_KINDS = (*PROVIDER_KINDS, "service_line", "ward")
+PAGE = 200
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    page = max(page, 1)
+    orgs = db.session.scalars(
+        select(Organisation)
+        .where(in_scope_clause(Organisation.id, current_user), Organisation.kind.in_(ENTRY_KINDS))
+        .order_by(Organisation.code)
+        .limit(PAGE + 1)
+        .offset((page - 1) * PAGE)
+    ).all()
+    return render_template(
+        "measurements/index.html",
+        orgs=orgs[:PAGE],
+        more=len(orgs) > PAGE,
+        page=page,
+        submitter=_submitter(),
+    )
+
+
+def _submitter() -> bool:
+    return current_user.role in (*SUBMITTERS, "admin")
+
+
+def _framework_for(org: Organisation, framework_id: int | None) -> Framework:
+    choices = entry.frameworks_for(org)
+    if not choices:
+        raise NotFound(f"{org.name} reports no indicators in any published framework")
+    chosen = next((f for f in choices if f.id == framework_id), None)
+    if framework_id is not None and chosen is None:
+        raise NotFound("No such framework for this organisation")
+    return chosen or choices[0]
+
+
+def _page(org: Organisation, framework: Framework, label: str | None, **extra):  # type: ignore[no-untyped-def]
+    page = entry.entry_page(org, framework, current_user, label, date.today())
+    return render_template(
+        "measurements/entry.html",
+        page=page,
+        frameworks=entry.frameworks_for(org),
+        submitter=_submitter(),
+        entry=entry,
+        declare_form=DeclareForm(),
+        errors=extra.get("errors", {}),
+        posted=extra.get("posted", {}),
+        general=extra.get("general", {}),
+    )
+
+
+@bp.get("/orgs/<int:org_id>")
+@login_required
+def show(org_id: int):  # type: ignore[no-untyped-def]
+    org = get_org_or_404(org_id, current_user)
+    framework = _framework_for(org, request.args.get("framework", type=int))
+    return _page(org, framework, request.args.get("period"))
+
+
+@bp.post("/orgs/<int:org_id>/indicators/<int:indicator_id>")
+@roles_required(*SUBMITTERS)
+def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+    org = get_org_or_404(org_id, current_user)
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.level != entry.org_level(org):
+        raise NotFound("No such indicator for this organisation")
+    framework = _framework_for(org, indicator.framework_id)
+    period = request.form.get("period", "")
+    fields = {name: request.form.get(name, "") for name in OPTIONAL}
+    version = request.form.get("version", "")
+    try:
+        outcome = save_entry(
+            current_user,
+            framework,
+            org,
+            indicator,
+            period,
+            fields,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        errors: dict[str, list[str]] = defaultdict(list)
+        general = []
+        for p in error.problems:
+            if p.column in OPTIONAL:
+                errors[p.column].append(p.message)
+            else:
+                general.append(p.message)
+        page = _page(
+            org,
+            framework,
+            period,
+            errors={indicator.id: errors},
+            posted={indicator.id: fields},
+            general={indicator.id: general or ([] if errors else [error.message])},
+        )
+        return page, 422
+    db.session.commit()
+    word = "No change" if outcome.unchanged else "Saved"
+    flash(f"{word}: {indicator.code} for {org.code}, {period}.", "success")
+    return redirect(
+        url_for(
+            ".show",
+            org_id=org.id,
+            framework=framework.id,
+            period=period,
+            _anchor=f"ind-{indicator.id}",
+        )
+    )
+
+
+@bp.post("/orgs/<int:org_id>/declare")
+@roles_required("provider_lead")
+def declare(org_id: int):  # type: ignore[no-untyped-def]
+    org = get_org_or_404(org_id, current_user)
+    form = DeclareForm()
+    if org.kind not in PROVIDER_KINDS or not form.validate_on_submit():
+        raise ValidationFailed("Declare a provider's data for a framework and period")
+    framework = _framework_for(org, form.framework.data)
+    period = get_or_create_period(form.period.data or "")
+    declare_period(current_user, framework, org, period)
+    db.session.commit()
+    flash(
+        f"{period.label} declared complete for {org.name}: awaiting the commissioner's approval.",
+        "success",
+    )
+    return redirect(url_for(".show", org_id=org.id, framework=framework.id, period=period.label))
+
+
+@bp.get("/orgs/<int:org_id>/measurements.csv")
+@login_required
+def export(org_id: int):  # type: ignore[no-untyped-def]
+    org = get_org_or_404(org_id, current_user)
+    framework = _framework_for(org, request.args.get("framework", type=int))
+    rows = db.session.execute(
+        select(Measurement, Indicator.code, Period.label)
+        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        .join(Period, Period.id == Measurement.period_id)
+        .where(Measurement.organisation_id == org.id, Measurement.framework_id == framework.id)
+        .order_by(Period.start_date, Indicator.position)
+    ).all()
+    return csv_download(
+        f"{org.code}-{framework.code}-measurements.csv",
+        FIELDS,
+        (
+            [
+                org.code,
+                code,
+                label,
+                m.numerator,
+                m.denominator,
+                m.exclusions,
+                m.value,
+                m.missing_reason or "",
+                m.comment or "",
+            ]
+            for m, code, label in rows
+        ),
+    )
+
+
+def _published() -> list[Framework]:
+    return list(
+        db.session.scalars(
+            select(Framework)
+            .where(Framework.status == "published")
+            .order_by(Framework.code, Framework.version.desc())
+        )
+    )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required(*SUBMITTERS)
+def upload():  # type: ignore[no-untyped-def]
+    form = UploadForm()
+    frameworks = {f.id: f for f in _published()}
+    form.framework.choices = [
+        (f.id, f"{f.code} v{f.version}: {f.title}") for f in frameworks.values()
+    ]
+    problems = None
+    if form.validate_on_submit():
+        framework = frameworks[form.framework.data]
+        try:
+            name, data = read_upload(request.files.get("file"))
+            outcome = import_csv(current_user, framework, data, filename=name, dry_run=True)
+        except ValidationFailed as error:
+            db.session.rollback()
+            problems = error.problems or [Problem("refused", error.message)]
+            flash(error.message, "error")
+        else:
+            if outcome.already is not None:
+                flash(outcome.message, "info")
+                return redirect(url_for(".upload"))
+            staged = StagedUpload(
+                user_id=current_user.id,
+                framework_id=framework.id,
+                filename=name,
+                content_sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+                summary={
+                    k: getattr(outcome, k)
+                    for k in ("rows", "created", "updated", "unchanged", "missing")
+                },
+            )
+            db.session.add(staged)
+            db.session.commit()
+            return redirect(url_for(".preview", staged_id=staged.id))
+    status = 422 if problems else 200
+    return render_template("measurements/upload.html", form=form, problems=problems), status
+
+
+def _staged(staged_id: int) -> StagedUpload:
+    staged = db.session.get(StagedUpload, staged_id)
+    if staged is None or staged.user_id != current_user.id:
+        abort(404)
+    return staged
+
+
+@bp.get("/upload/<int:staged_id>")
+@roles_required(*SUBMITTERS)
+def preview(staged_id: int):  # type: ignore[no-untyped-def]
+    staged = _staged(staged_id)
+    return render_template(
+        "measurements/preview.html", staged=staged, form=ConfirmForm(), problems=None
+    )
+
+
+@bp.post("/upload/<int:staged_id>")
+@roles_required(*SUBMITTERS)
+def confirm(staged_id: int):  # type: ignore[no-untyped-def]
+    staged = _staged(staged_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = import_csv(current_user, staged.framework, staged.data, filename=staged.filename)
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template(
+            "measurements/preview.html", staged=staged, form=form, problems=error.problems
+        ), 422
+    db.session.delete(staged)
+    db.session.commit()
+    flash(f"Imported {staged.filename}: {outcome.message}.", "success")
+    return redirect(url_for(".index"))
