@@ -1,0 +1,42 @@
+"""A provider's own award pages: what it was paid in approved runs, and why."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from qframe.extensions import db
+from qframe.rewards.award import (
+    full_standards_pence,
+    get_award_or_404,
+    visible_awards,
+    what_held_it_back,
+)
+from qframe.rewards.explain import REASON_WORDS
+from qframe.rewards.reports import splits_of
+from qframe.web.access import roles_required
+
+bp = Blueprint("rewards_award", __name__, url_prefix="/rewards/award")
+PROVIDERS = ("provider_lead",)
+
+
+@bp.get("/")
+@roles_required(*PROVIDERS)
+def index():  # type: ignore[no-untyped-def]
+    awards = list(db.session.scalars(visible_awards(current_user).limit(200)).unique())
+    return render_template("rewards/award/index.html", awards=awards, words=REASON_WORDS)
+
+
+@bp.get("/<int:line_id>")
+@roles_required(*PROVIDERS)
+def show(line_id: int):  # type: ignore[no-untyped-def]
+    line = get_award_or_404(line_id, current_user)
+    return render_template(
+        "rewards/award/show.html",
+        line=line,
+        run=line.run,
+        words=REASON_WORDS,
+        held_back=what_held_it_back(line),
+        full=full_standards_pence(line),
+        splits=splits_of(line.run, [line.id]).get(line.id, []),
+    )
