@@ -1,0 +1,21 @@
+"""The commitment form; every value is checked by `services.record_commitment`."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+
+class CommitmentForm(FlaskForm):
+    indicator = SelectField("Indicator")
+    baseline = StringField("Baseline", description="The result you start from, e.g. 6.1")
+    baseline_period = StringField("Baseline period", description="e.g. 2025/26 Q1")
+    target = StringField("Target", description="Better than the baseline for this indicator")
+    due_period = StringField("Due period", description="e.g. 2026/27 Q4")
+    milestones = TextAreaField(
+        "Milestones (optional)",
+        description="One a line: period: value, e.g. 2025/26 Q3: 5.5",
+    )
+    why = TextAreaField(
+        "Why it matters", description="One sentence your population would understand"
+    )

@@ -1,0 +1,146 @@
+"""Adapters to scoring and budgets: what each provider's latest score runs showed, per period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+
+from qframe.budgets.reports import overspend_signals
+from qframe.engine.escalation import ProviderPeriodSignals
+from qframe.extensions import db
+from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
+from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.periods.models import Period
+from qframe.scoring.models import Score, ScoreRun
+
+KIND_PREFERENCE = ("quarter", "month", "year")
+
+
+@dataclass
+class ProviderPeriod:
+    """One provider's rows in one run, gathered for the engine and for the support proposal."""
+
+    alerts: set[str] = field(default_factory=set)
+    alarms: set[str] = field(default_factory=set)
+    breaches: set[tuple[str, str]] = field(default_factory=set)
+    indicators: set[str] = field(default_factory=set)
+    points: dict[str, tuple[float, float]] = field(default_factory=dict)  # code → (got, max)
+
+    def signals(self, period: str, overspend: float | None) -> ProviderPeriodSignals:
+        breached = {code for code, _ in self.breaches}
+        return ProviderPeriodSignals(
+            period=period,
+            alerts=tuple(sorted(self.alerts)),
+            alarms=tuple(sorted(self.alarms)),
+            breaches=tuple(sorted(self.breaches)),
+            indicator_count=len(self.indicators | breached),
+            overspend_percent=overspend,
+        )
+
+
+def latest_runs(framework: Framework, kind: str = "auto") -> list[tuple[Period, ScoreRun]]:
+    """The newest run of each scored period of one kind, oldest period first.
+
+    "auto" picks quarters when any quarter is scored, else months, else the year.
+    """
+    rows = db.session.execute(
+        select(Period, ScoreRun)
+        .join(ScoreRun, ScoreRun.period_id == Period.id)
+        .where(ScoreRun.framework_id == framework.id)
+        .order_by(Period.start_date, ScoreRun.version.desc())
+    ).all()
+    newest: dict[int, tuple[Period, ScoreRun]] = {}
+    for period, run in rows:
+        newest.setdefault(period.id, (period, run))
+    kinds = {period.kind for period, _ in newest.values()}
+    if kind == "auto":
+        kind = next((k for k in KIND_PREFERENCE if k in kinds), "quarter")
+    return [(p, r) for p, r in newest.values() if p.kind == kind]
+
+
+def indicator_facts(framework: Framework) -> dict[int, tuple[str, str, str]]:
+    """Indicator id → (code, domain code, title)."""
+    rows = db.session.execute(
+        select(Indicator.id, Indicator.code, FrameworkDomain.code, Indicator.title)
+        .join(FrameworkDomain, FrameworkDomain.id == Indicator.domain_id)
+        .where(Indicator.framework_id == framework.id)
+    )
+    return {i: (code, domain, title) for i, code, domain, title in rows}
+
+
+def provider_of() -> dict[int, int]:
+    """Every provider, service line and ward id → the provider it belongs to."""
+    rows = db.session.execute(select(Organisation.id, Organisation.kind, Organisation.parent_id))
+    kinds, parents = {}, {}
+    for org, kind, parent in rows:
+        kinds[org], parents[org] = kind, parent
+    owners = {}
+    for org in kinds:
+        walk, hops = org, 0
+        while walk is not None and kinds.get(walk) not in PROVIDER_KINDS and hops < 4:
+            walk, hops = parents.get(walk), hops + 1
+        if walk is not None and kinds.get(walk) in PROVIDER_KINDS:
+            owners[org] = walk
+    return owners
+
+
+def gather(
+    run_ids: list[int], indicators: dict[int, tuple[str, str, str]], owners: dict[int, int]
+) -> dict[int, dict[int, ProviderPeriod]]:
+    """Run id → provider id → its rows: its own flags and points, breaches over its units too.
+
+    Funnel flags are only ever set on the bad side (scoring's `funnel_flags`), so an alert or
+    alarm is always a concern. Breaches count on the provider's own rows and its wards' and
+    service lines', as the scoring totals do.
+    """
+    if not run_ids:
+        return {}
+    providers = select(Organisation.id).where(Organisation.kind.in_(PROVIDER_KINDS))
+    rows = db.session.execute(
+        select(
+            Score.run_id,
+            Score.organisation_id,
+            Score.indicator_id,
+            Score.points,
+            Score.max_points,
+            Score.breach,
+            Score.funnel_flag,
+            Score.status,
+        ).where(
+            Score.run_id.in_(run_ids),
+            or_(Score.organisation_id.in_(providers), Score.breach.is_(True)),
+        )
+    )
+    found: dict[int, dict[int, ProviderPeriod]] = defaultdict(dict)
+    for run, org, indicator, points, max_points, breach, flag, status in rows:
+        provider = owners.get(org)
+        if provider is None or indicator not in indicators:
+            continue
+        code, domain, _title = indicators[indicator]
+        facts = found[run].setdefault(provider, ProviderPeriod())
+        if breach:
+            facts.breaches.add((code, domain))
+        if org != provider:
+            continue
+        if status != "missing":
+            facts.indicators.add(code)
+            facts.points[code] = (points, max_points)
+        if flag == "alert":
+            facts.alerts.add(code)
+        elif flag == "alarm":
+            facts.alarms.add(code)
+    return found
+
+
+def overspend_by_provider(
+    provider_ids: list[int], year: str, owners: dict[int, int]
+) -> dict[int, float]:
+    """Each provider's worst budget holder overspend (%), from the budgets feature."""
+    worst: dict[int, float] = {}
+    for holder_org, percent in overspend_signals(provider_ids, year).items():
+        provider = owners.get(holder_org)
+        if provider is not None and percent > worst.get(provider, float("-inf")):
+            worst[provider] = percent
+    return worst

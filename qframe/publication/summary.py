@@ -1,0 +1,134 @@
+"""Plain-English sentences about results, for lay readers (pure: plain values in, words out)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+PEERS = {
+    "acute": "trusts",
+    "mental_health": "trusts",
+    "community": "community providers",
+    "primary_care": "practices",
+}
+FLAG_WORDS = {
+    "alarm": "much worse than expected for its size (beyond the 99.8% limit)",
+    "alert": "worse than expected for its size (beyond the 95% limit)",
+    "within": "within the range expected",
+    "small_numbers": "too few cases to judge",
+    "no_data": "not assessed",
+}
+LEVEL_SENTENCES = (
+    "{name} receives routine oversight from its commissioner.",
+    "The commissioner has noted an emerging concern and offered {name} a local review.",
+    "{name} is receiving enhanced support from its commissioner.",
+    "{name} is receiving intensive support from its commissioner.",
+)
+
+
+def _round(value: float, places: int) -> str:
+    """Half-up rounding, as people (and the `percent` filter) round: 70.25 → 70.3."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{exact:,.{places}f}"
+
+
+def fmt(value: float | None, measure: str) -> str:
+    """A result as people read it: 96.2% for proportions, 4.8 for rates, 1.02 for values."""
+    if value is None:
+        return "no result"
+    if measure == "proportion":
+        return f"{_round(value, 1)}%"
+    if measure == "yes_no":
+        return "yes" if value >= 50 else "no"
+    if measure == "rate":
+        return _round(value, 1 if abs(value) >= 1 else 2)
+    return _round(value, 2 if abs(value) < 10 else 1)
+
+
+def _unit(measure: str, unit: str | None) -> str:
+    return f" {unit}" if unit and measure not in ("proportion", "yes_no") else ""
+
+
+def peer_position(value: float, peers: Sequence[float], polarity: str) -> str | None:
+    """'better', 'worse' or 'similar' against most peers; None with fewer than two peers."""
+    if len(peers) < 2:
+        return None
+    higher = polarity == "higher_is_better"
+    worse = sum(1 for p in peers if (p < value if higher else p > value))
+    better = sum(1 for p in peers if (p > value if higher else p < value))
+    if worse * 3 >= len(peers) * 2:
+        return "better"
+    if better * 3 >= len(peers) * 2:
+        return "worse"
+    return "similar"
+
+
+def peer_phrase(position: str | None, kind: str) -> str:
+    if position is None:
+        return ""
+    peers = PEERS.get(kind, "providers")
+    words = {
+        "better": f"better than most {peers} in the region",
+        "worse": f"worse than most {peers} in the region",
+        "similar": f"about the same as most {peers} in the region",
+    }
+    return words[position]
+
+
+def change_sentence(
+    title: str,
+    measure: str,
+    unit: str | None,
+    earlier: float | None,
+    now: float | None,
+    position: str | None,
+    kind: str,
+) -> str | None:
+    """e.g. 'Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days, better than most
+    trusts in the region.' None when there is no result now."""
+    if now is None:
+        return None
+    if earlier is None or fmt(earlier, measure) == fmt(now, measure):
+        moved = f"was {fmt(now, measure)}" if earlier is None else f"stayed at {fmt(now, measure)}"
+    else:
+        verb = "rose" if now > earlier else "fell"
+        moved = f"{verb} from {fmt(earlier, measure)} to {fmt(now, measure)}"
+    phrase = peer_phrase(position, kind)
+    return f"{title} {moved}{_unit(measure, unit)}{', ' + phrase if phrase else ''}."
+
+
+def standard_sentence(name: str, met: int, short: Sequence[str]) -> str | None:
+    """How many minimum standards were met, naming the ones that were not."""
+    total = met + len(short)
+    if total == 0:
+        return None
+    if not short:
+        return f"{name} met all {total} minimum standards that apply to it."
+    return (
+        f"{name} met {met} of {total} minimum standards; it has not yet met the standard for "
+        f"{_join(short)}."
+    )
+
+
+def support_sentence(name: str, level: int | None) -> str | None:
+    if level is None:
+        return None
+    text = LEVEL_SENTENCES[level].format(name=name)
+    if level >= 2:
+        text += f" Responsibility for the quality of care stays with {name}'s own board."
+    return text
+
+
+def commitments_sentence(name: str, statuses: Sequence[str]) -> str | None:
+    if not statuses:
+        return None
+    counts = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
+    parts = [f"{n} {status}" for status, n in counts.items()]
+    plural = "s" if len(statuses) != 1 else ""
+    made = f"{name} has made {len(statuses)} local commitment{plural} to its population"
+    return f"{made}: {_join(parts)}."
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

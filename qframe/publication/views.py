@@ -1,0 +1,210 @@
+"""Signed-in publication pages: publish, read publications, the live annual quality report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from qframe.auth.scope import get_org_or_404
+from qframe.commitments.services import providers_in_scope
+from qframe.errors import NotFound, ValidationFailed
+from qframe.extensions import db
+from qframe.frameworks.models import Framework
+from qframe.periods.labels import BadPeriod, parse_period
+from qframe.web.access import login_required, roles_required
+from qframe.web.files import csv_download
+
+from .forms import PublishForm
+from .pdf import html_to_pdf
+from .report import build_report, live_snapshots
+from .services import (
+    check_framework,
+    get_publication_or_404,
+    manageable_frameworks,
+    own_providers,
+    publications_for,
+    publish_results,
+    scored_periods,
+    shown_providers,
+)
+
+bp = Blueprint("publication", __name__, url_prefix="/publication")
+REPORT_READERS = ("commissioner", "finance", "provider_lead")
+
+
+def year_of(slug: str) -> str:
+    """'2025-26' (as in URLs) → '2025/26'; anything else is not found."""
+    try:
+        spec = parse_period(slug.replace("-", "/", 1))
+    except BadPeriod as error:
+        raise NotFound("No such year") from error
+    if spec.kind != "year":
+        raise NotFound("No such year")
+    return spec.label
+
+
+def year_slug(year: str) -> str:
+    return year.replace("/", "-")
+
+
+def _publish_form() -> PublishForm:
+    form = PublishForm()
+    frameworks = manageable_frameworks(current_user)
+    form.framework.choices = [
+        SelectChoice(str(f.id), f"{f.code} v{f.version}: {f.title}") for f in frameworks
+    ]
+    return form
+
+
+def _index(form: PublishForm | None, status: int = 200):  # type: ignore[no-untyped-def]
+    manager = current_user.role in ("commissioner", "admin")
+    frameworks = manageable_frameworks(current_user) if manager else []
+    return render_template(
+        "publication/index.html",
+        publications=publications_for(current_user),
+        form=form or (_publish_form() if manager else None),
+        periods={f.id: scored_periods(f) for f in frameworks},
+        frameworks=frameworks,
+        year_slug=year_slug,
+    ), status
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    return _index(None)
+
+
+@bp.post("/")
+@roles_required("commissioner")
+def publish():  # type: ignore[no-untyped-def]
+    form = _publish_form()
+    if form.validate_on_submit():
+        try:
+            framework = check_framework(current_user, form.framework.data)
+            publication = publish_results(
+                current_user,
+                framework,
+                form.period.data or "",
+                form.audience.data,
+                bool(form.identifiable.data),
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            for problem in error.problems:
+                name = problem.column if problem.column in form else "period"
+                form[name].errors = [*form[name].errors, problem.message]
+        else:
+            db.session.commit()
+            flash(f"Published for {publication.audience_label.lower()}.", "success")
+            return redirect(url_for("publication.show", publication_id=publication.id))
+    return _index(form, 422)
+
+
+@bp.get("/<int:publication_id>")
+@login_required
+def show(publication_id: int):  # type: ignore[no-untyped-def]
+    publication = get_publication_or_404(publication_id, current_user)
+    shown = shown_providers(publication, own_providers(current_user))
+    return render_template(
+        "publication/show.html", publication=publication, shown=shown, snapshot=publication.snapshot
+    )
+
+
+@bp.get("/<int:publication_id>/results.csv")
+@login_required
+def export(publication_id: int):  # type: ignore[no-untyped-def]
+    publication = get_publication_or_404(publication_id, current_user)
+    return results_csv(publication, shown_providers(publication, own_providers(current_user)))
+
+
+def results_csv(publication: Any, shown: list[Any]) -> Response:
+    snap = publication.snapshot
+    header = [
+        "provider",
+        "indicator",
+        "title",
+        "achievement",
+        "points",
+        "max_points",
+        "minimum_standard_breached",
+        "variation",
+        "support_level",
+    ]
+    rows = [
+        [
+            s.title,
+            i["code"],
+            i["title"],
+            r.get("achievement"),
+            r.get("points"),
+            r.get("max_points"),
+            "yes" if r.get("breach") else "no",
+            r.get("flag") or "",
+            s.data.get("support") or "",
+        ]
+        for s in shown
+        for i in snap["indicators"]
+        if (r := s.data["results"].get(i["code"])) is not None
+    ]
+    name = f"{snap['framework']['code']}-{snap['period']['label']}".replace("/", "-")
+    return csv_download(f"results-{name.replace(' ', '-')}.csv", header, rows)
+
+
+def _report(org_id: int, year: str) -> Any:
+    org = get_org_or_404(org_id, current_user)
+    if not org.is_provider:
+        raise NotFound("No such provider")
+    report = build_report(live_snapshots(year), org.id, year)
+    if report is None:
+        raise NotFound(f"No scored results for {org.name} in {year}")
+    return report
+
+
+@bp.get("/reports/<int:org_id>/<year>")
+@roles_required(*REPORT_READERS)
+def report(org_id: int, year: str):  # type: ignore[no-untyped-def]
+    found = _report(org_id, year_of(year))
+    pdf = url_for("publication.report_pdf", org_id=org_id, year=year)
+    return render_template("publication/report.html", report=found, pdf_url=pdf, live=True)
+
+
+@bp.get("/reports/<int:org_id>/<year>/report.pdf")
+@roles_required(*REPORT_READERS)
+def report_pdf(org_id: int, year: str):  # type: ignore[no-untyped-def]
+    found = _report(org_id, year_of(year))
+    return pdf_response(found, live=True)
+
+
+def pdf_response(report: Any, live: bool) -> Response:
+    html = render_template("publication/report_pdf.html", report=report, live=live)
+    name = f"quality-report-{report.code}-{year_slug(report.year)}.pdf"
+    return Response(
+        html_to_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def report_years() -> list[str]:
+    """Years with published frameworks, newest first."""
+    years = db.session.scalars(
+        select(Framework.year).where(Framework.status.in_(("published", "closed"))).distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+@bp.get("/reports")
+@roles_required(*REPORT_READERS)
+def reports():  # type: ignore[no-untyped-def]
+    """Links to each provider's annual report in the user's scope."""
+    return render_template(
+        "publication/reports.html",
+        providers=providers_in_scope(current_user),
+        years=report_years(),
+        year_slug=year_slug,
+    )
