@@ -27,10 +27,10 @@ def e2e_user(live_app):  # type: ignore[no-untyped-def]
 
 
 def _get_with_cookie(url: str, cookie: str) -> int:
-    request = urllib.request.Request(url, headers={"Cookie": f"qframe_session={cookie}"})
+    request = urllib.request.Request(url, headers={"Cookie": f"qframe_session={cookie}"})  # noqa: S310 - loopback test server
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        return opener.open(request).status  # noqa: S310 - loopback test server
+        return opener.open(request).status
     except urllib.error.HTTPError as error:
         return error.code
 

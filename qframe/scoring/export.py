@@ -1,0 +1,69 @@
+"""The Scores CSV (formats.md): full precision, up to 15 significant digits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select, true
+
+from qframe.auth.scope import in_scope_clause
+from qframe.extensions import db
+from qframe.frameworks.models import Indicator
+from qframe.orgs.models import Organisation
+from qframe.scoring.models import Score, ScoreRun
+
+HEADER = (
+    "org_code",
+    "indicator_code",
+    "period",
+    "numerator",
+    "denominator",
+    "achievement",
+    "points",
+    "max_points",
+    "status",
+)
+
+
+def number(value: float | None) -> str:
+    """A float at full precision, at most 15 significant digits ('6.51752767527675', '9')."""
+    return "" if value is None else format(value, ".15g")
+
+
+def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> Iterator[list[Any]]:
+    """Rows of the Scores CSV for a run; limited to the user's scope (None: everything)."""
+    scope = true() if user is None else in_scope_clause(Score.organisation_id, user)
+    stmt = (
+        select(
+            Organisation.code,
+            Indicator.code,
+            Score.numerator,
+            Score.denominator,
+            Score.achievement,
+            Score.points,
+            Score.max_points,
+            Score.status,
+        )
+        .join(Organisation, Organisation.id == Score.organisation_id)
+        .join(Indicator, Indicator.id == Score.indicator_id)
+        .where(Score.run_id == run.id, scope)
+        .order_by(Organisation.code, Indicator.position)
+    )
+    if org_id is not None:
+        stmt = stmt.where(Score.organisation_id == org_id)
+    label = run.period.label
+    for org, code, numerator, denominator, achievement, points, top, status in db.session.execute(
+        stmt
+    ):
+        yield [
+            org,
+            code,
+            label,
+            "" if numerator is None else numerator,
+            "" if denominator is None else denominator,
+            number(achievement),
+            number(points),
+            number(top),
+            status,
+        ]

@@ -1,0 +1,253 @@
+"""Commissioner pages: score and finalise runs, the providers × indicators overview, funnel
+plots, the Scores CSV, and threshold calibration on a draft."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from qframe.auth.scope import in_scope_clause
+from qframe.errors import NotFound
+from qframe.extensions import db
+from qframe.frameworks.models import Framework, Indicator
+from qframe.frameworks.services import can_manage, get_managed_framework_or_404
+from qframe.measurements.models import Measurement
+from qframe.orgs.models import KIND_LABELS, PROVIDER_KINDS, Organisation
+from qframe.periods.models import Period
+from qframe.scoring.calibration import calibrate
+from qframe.scoring.charts import funnel_chart
+from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.lookup import get_run_or_404
+from qframe.scoring.models import ProviderScore, Score, ScoreRun
+from qframe.scoring.queries import FLAG_WORDS, band, indicators_of, is_latest
+from qframe.scoring.runs import finalise_run, score_period
+from qframe.web.access import roles_required
+from qframe.web.files import csv_download
+
+bp = Blueprint("scoring_manage", __name__, url_prefix="/scoring/manage")
+PAGE = 50
+LEVEL_KINDS = {"provider": PROVIDER_KINDS, "service_line": ("service_line",), "ward": ("ward",)}
+
+
+def _int(name: str) -> int:
+    value = request.form.get(name, "")
+    if not value.isdigit():
+        abort(400)
+    return int(value)
+
+
+@bp.get("/")
+@roles_required("commissioner")
+def index():  # type: ignore[no-untyped-def]
+    frameworks = [
+        f
+        for f in db.session.scalars(
+            select(Framework)
+            .where(Framework.status.in_(("published", "closed")))
+            .order_by(Framework.code, Framework.version.desc())
+        )
+        if can_manage(current_user, f)
+    ]
+    ids = [f.id for f in frameworks]
+    with_data = db.session.execute(
+        select(Measurement.framework_id, Period, func.count())
+        .join(Period, Period.id == Measurement.period_id)
+        .where(Measurement.framework_id.in_(ids))
+        .group_by(Measurement.framework_id, Period.id)
+        .order_by(Period.start_date)
+    ).all()
+    runs: dict[tuple[int, int], ScoreRun] = {}
+    for run in db.session.scalars(
+        select(ScoreRun).where(ScoreRun.framework_id.in_(ids)).order_by(ScoreRun.version)
+    ):
+        runs[(run.framework_id, run.period_id)] = run
+    periods: dict[int, list[tuple[Period, int]]] = {}
+    for framework_id, period, count in with_data:
+        periods.setdefault(framework_id, []).append((period, count))
+    return render_template(
+        "scoring/manage/index.html", frameworks=frameworks, periods=periods, runs=runs
+    )
+
+
+@bp.post("/score")
+@roles_required("commissioner")
+def score():  # type: ignore[no-untyped-def]
+    framework = get_managed_framework_or_404(_int("framework_id"), current_user)
+    period = db.session.get(Period, _int("period_id"))
+    if period is None:
+        raise NotFound("No such period")
+    run = score_period(current_user, framework, period)
+    db.session.commit()
+    flash(
+        f"Scored {framework.code} {period.label}: version {run.version}, "
+        f"{run.counts.get('scores', 0):,} scores.",
+        "success",
+    )
+    return redirect(url_for("scoring_manage.overview", run_id=run.id))
+
+
+def _managed_run(run_id: int) -> ScoreRun:
+    run = get_run_or_404(run_id, current_user)
+    if not can_manage(current_user, run.framework):
+        raise NotFound("No such score run")
+    return run
+
+
+@bp.post("/runs/<int:run_id>/finalise")
+@roles_required("commissioner")
+def finalise(run_id: int):  # type: ignore[no-untyped-def]
+    run = _managed_run(run_id)
+    finalise_run(current_user, run)
+    db.session.commit()
+    flash(f"Version {run.version} is final: it can no longer change.", "success")
+    return redirect(url_for("scoring_manage.overview", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required("commissioner")
+def overview(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_run_or_404(run_id, current_user)
+    domains, indicators = indicators_of(run.framework)
+    setting = request.args.get("setting") or None
+    domain = request.args.get("domain", type=int)
+    columns = [i for i in indicators if domain is None or i.domain_id == domain]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    stmt = (
+        select(Organisation, ProviderScore)
+        .join(ProviderScore, ProviderScore.organisation_id == Organisation.id)
+        .where(ProviderScore.run_id == run.id, in_scope_clause(Organisation.id, current_user))
+        .order_by(Organisation.code)
+    )
+    if setting in PROVIDER_KINDS:
+        stmt = stmt.where(Organisation.kind == setting)
+    found = db.session.execute(stmt.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
+    providers = found[:PAGE]
+    cells: dict[tuple[int, int], Score] = {}
+    if providers and columns:
+        for s in db.session.scalars(
+            select(Score).where(
+                Score.run_id == run.id,
+                Score.organisation_id.in_([org.id for org, _ in providers]),
+                Score.indicator_id.in_([i.id for i in columns]),
+            )
+        ):
+            cells[(s.organisation_id, s.indicator_id)] = s
+    return render_template(
+        "scoring/manage/overview.html",
+        run=run,
+        domains=domains,
+        columns=columns,
+        providers=providers,
+        cells=cells,
+        band=band,
+        setting=setting,
+        domain=domain,
+        settings={k: KIND_LABELS[k] for k in PROVIDER_KINDS},
+        page=page,
+        more=len(found) > PAGE,
+        latest=is_latest(run),
+        manages=can_manage(current_user, run.framework),
+    )
+
+
+@bp.get("/runs/<int:run_id>/scores.csv")
+@roles_required("commissioner", "finance")
+def export(run_id: int):  # type: ignore[no-untyped-def]
+    run = get_run_or_404(run_id, current_user)
+    rows = list(score_rows(run, current_user))
+    name = f"scores-{run.framework.code}-{run.period.label}-v{run.version}.csv"
+    return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
+
+
+@bp.get("/runs/<int:run_id>/indicators/<int:indicator_id>")
+@roles_required("commissioner")
+def funnel(run_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+    run = get_run_or_404(run_id, current_user)
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or indicator.framework_id != run.framework_id:
+        raise NotFound("No such indicator in this run")
+    levels = [lv for lv in ("provider", "service_line", "ward") if _at_or_above(lv, indicator)]
+    level = request.args.get("level", "provider")
+    level = level if level in levels else "provider"
+    rows = db.session.execute(
+        select(Organisation, Score)
+        .join(Score, Score.organisation_id == Organisation.id)
+        .where(
+            Score.run_id == run.id,
+            Score.indicator_id == indicator.id,
+            Organisation.kind.in_(LEVEL_KINDS[level]),
+            in_scope_clause(Organisation.id, current_user),
+        )
+        .order_by(Organisation.code)
+    ).all()
+    stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
+    plotted = [(o, s) for o, s in rows if s.denominator and s.numerator is not None]
+    chart = None
+    if indicator.measure == "proportion" and plotted and stat.get("target") is not None:
+        chart = funnel_chart(
+            [(o.name, s.denominator, s.numerator / s.denominator, s.funnel_flag or "within")
+             for o, s in plotted],
+            stat["target"],
+            stat.get("tau2") or 0.0,
+            "Denominator (eligible patients or events)",
+        )  # fmt: skip
+    flagged = {
+        flag: sorted(
+            [(o, s) for o, s in plotted if s.funnel_flag == flag],
+            key=lambda item: item[1].numerator / item[1].denominator,
+            reverse=indicator.polarity == "lower_is_better",
+        )
+        for flag in ("alarm", "alert", "small_numbers")
+    }
+    return render_template(
+        "scoring/manage/funnel.html",
+        run=run,
+        indicator=indicator,
+        rows=rows,
+        chart=chart,
+        stat=stat,
+        flagged=flagged,
+        words=FLAG_WORDS,
+        level=level,
+        levels=levels,
+        no_data=[o for o, s in rows if not s.denominator or s.numerator is None],
+    )
+
+
+def _at_or_above(level: str, indicator: Indicator) -> bool:
+    order = ("provider", "service_line", "ward")
+    return order.index(level) <= order.index(indicator.level)
+
+
+@bp.get("/calibrate/<int:framework_id>")
+@roles_required("commissioner")
+def calibration(framework_id: int):  # type: ignore[no-untyped-def]
+    framework = get_managed_framework_or_404(framework_id, current_user)
+    if not framework.is_draft:
+        raise NotFound("Thresholds are calibrated on a draft framework")
+    _domains, indicators = indicators_of(framework)
+    chosen = request.args.get("indicator", type=int)
+    indicator = next((i for i in indicators if i.id == chosen), None)
+    result = None
+    if indicator is not None and indicator.method == "threshold":
+        low, high = (
+            request.args.get("low_pct", 25.0, type=float),
+            request.args.get("high_pct", 90.0, type=float),
+        )
+        result = calibrate(
+            framework,
+            indicator,
+            request.args.get("lower", type=float),
+            request.args.get("upper", type=float),
+            (low, high),
+        )
+    return render_template(
+        "scoring/manage/calibrate.html",
+        framework=framework,
+        indicators=[i for i in indicators if i.method == "threshold" and i.lower is not None]
+        or indicators,
+        indicator=indicator,
+        result=result,
+        args=request.args,
+    )

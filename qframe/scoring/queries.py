@@ -1,0 +1,165 @@
+"""Read models for the scoring pages: a constant number of queries per page (no N+1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from qframe.extensions import db
+from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
+from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.periods.models import Period
+from qframe.scoring.models import ProviderScore, Score, ScoreRun
+from qframe.scoring.rollup import level_of
+
+FLAG_WORDS = {
+    "alarm": "Alarm: beyond the 99.8% limit",
+    "alert": "Alert: beyond the 95% limit",
+    "within": "Within the limits",
+    "small_numbers": "Small numbers: not tested",
+    "no_data": "No data",
+}
+STATUS_WORDS = {
+    "scored": "Scored",
+    "no_eligible": "No eligible patients",
+    "small_numbers": "Small numbers",
+    "missing": "Missing",
+}
+
+
+def indicators_of(framework: Framework) -> tuple[list[FrameworkDomain], list[Indicator]]:
+    """Domains and indicators in framework order (two queries, cached on the session)."""
+    domains = list(
+        db.session.scalars(
+            select(FrameworkDomain)
+            .where(FrameworkDomain.framework_id == framework.id)
+            .order_by(FrameworkDomain.position)
+        )
+    )
+    indicators = list(
+        db.session.scalars(
+            select(Indicator)
+            .where(Indicator.framework_id == framework.id)
+            .order_by(Indicator.position)
+        )
+    )
+    return domains, indicators
+
+
+def is_latest(run: ScoreRun) -> bool:
+    top = db.session.scalar(
+        select(func.max(ScoreRun.version)).where(
+            ScoreRun.framework_id == run.framework_id, ScoreRun.period_id == run.period_id
+        )
+    )
+    return top == run.version
+
+
+@dataclass
+class Line:
+    """One indicator on a scorecard."""
+
+    indicator: Indicator
+    score: Score | None
+    median: float | None
+    flag_words: str
+    status_words: str
+    band: str  # full | part | none | missing
+
+
+@dataclass
+class DomainBlock:
+    domain: FrameworkDomain
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(line.score.points for line in self.lines if line.score is not None)
+
+    @property
+    def max_points(self) -> float:
+        return sum(line.score.max_points for line in self.lines if line.score is not None)
+
+
+def band(score: Score | None) -> str:
+    """Which third of the band a result is in: words, used beside colour."""
+    if score is None or score.status == "missing":
+        return "missing"
+    if score.achievement is None:
+        return "none"
+    if score.max_points and score.points >= score.max_points:
+        return "full"
+    return "part" if score.points > 0 else "none"
+
+
+def scorecard(run: ScoreRun, org: Organisation) -> tuple[list[DomainBlock], ProviderScore | None]:
+    """The organisation's rows in the run, by domain, with peer medians from the run."""
+    domains, indicators = indicators_of(run.framework)
+    scores = {
+        s.indicator_id: s
+        for s in db.session.scalars(
+            select(Score).where(Score.run_id == run.id, Score.organisation_id == org.id)
+        )
+    }
+    level = level_of(org.kind) or "provider"
+    blocks = {d.id: DomainBlock(d) for d in domains}
+    for indicator in indicators:
+        score = scores.get(indicator.id)
+        if score is None:
+            continue
+        stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
+        flag = FLAG_WORDS.get(score.funnel_flag or "", "Not funnel-plotted")
+        blocks[indicator.domain_id].lines.append(
+            Line(
+                indicator, score, stat.get("median"), flag, STATUS_WORDS[score.status], band(score)
+            )
+        )
+    totals = db.session.scalar(
+        select(ProviderScore).where(
+            ProviderScore.run_id == run.id, ProviderScore.organisation_id == org.id
+        )
+    )
+    return [b for b in blocks.values() if b.lines], totals
+
+
+def trend(run: ScoreRun, org: Organisation) -> list[tuple[str, float]]:
+    """Percent of the maximum points in each period of the framework code (latest runs)."""
+    base = (
+        select(
+            Period.label,
+            Period.start_date,
+            ScoreRun.framework_id,
+            ScoreRun.period_id,
+            ScoreRun.version,
+        )
+        .join(ScoreRun, ScoreRun.period_id == Period.id)
+        .join(Framework, Framework.id == ScoreRun.framework_id)
+        .where(Framework.code == run.framework.code, Period.kind == run.period.kind)
+    )
+    if org.kind in PROVIDER_KINDS:
+        stmt = (
+            base.add_columns(ProviderScore.points, ProviderScore.max_points)
+            .join(ProviderScore, ProviderScore.run_id == ScoreRun.id)
+            .where(ProviderScore.organisation_id == org.id)
+        )
+    else:
+        stmt = (
+            base.add_columns(func.sum(Score.points), func.sum(Score.max_points))
+            .join(Score, Score.run_id == ScoreRun.id)
+            .where(Score.organisation_id == org.id)
+            .group_by(
+                Period.label, Period.start_date, ScoreRun.framework_id, ScoreRun.period_id,
+                ScoreRun.version,
+            )
+        )  # fmt: skip
+    # The latest run of the newest framework version for each period.
+    latest: dict[int, tuple[tuple[int, int], Any, str, float]] = {}
+    for label, start, framework_id, period_id, version, points, top in db.session.execute(stmt):
+        rank = (framework_id, version)
+        if period_id not in latest or rank > latest[period_id][0]:
+            share = float(points) / float(top) * 100 if top else 0.0
+            latest[period_id] = (rank, start, label, share)
+    ordered = sorted(latest.values(), key=lambda item: item[1])
+    return [(label, share) for _rank, _start, label, share in ordered]
