@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres browser bench lint typecheck
+.PHONY: install run test test-sqlite test-postgres system-packages bench lint typecheck
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: install
 	$(BIN)/qframe run --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when QFRAME_TEST_DATABASE_URL is set
-test: install browser
+test: install system-packages
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$QFRAME_TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "QFRAME_TEST_DATABASE_URL not set: PostgreSQL pass skipped (.ci/run sets it)"; fi
@@ -32,9 +32,9 @@ test-sqlite: install
 test-postgres: install
 	$(BIN)/python -m pytest
 
-## Debian's Chromium for the browser tests (installed when missing and we may install packages)
-browser:
-	@bash scripts/ensure-chromium.sh
+## Debian packages the tests need (Chromium, poppler-utils, Pango), installed when missing
+system-packages:
+	@bash scripts/ensure-system-packages.sh
 
 ## make bench: national-scale benchmarks (figures go in the README)
 bench: install

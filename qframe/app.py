@@ -20,7 +20,26 @@ BLUEPRINTS = (
     "qframe.users.views",
     "qframe.orgs.views",
     "qframe.audit.views",
+    "qframe.frameworks.views",
+    "qframe.frameworks.manage_views",
+    "qframe.frameworks.api",
+    "qframe.measurements.views",
+    "qframe.measurements.manage_views",
+    "qframe.measurements.api",
+    "qframe.scoring.views",
+    "qframe.scoring.manage_views",
+    "qframe.appraisal.views",
+    "qframe.notifications.views",
+    "qframe.scheduler.views",
     "qframe.api.views",
+    "qframe.budgets.views",
+    "qframe.budgets.manage_views",
+    "qframe.escalation.views",
+    "qframe.commitments.views",
+    "qframe.publication.views",
+    "qframe.publication.public_views",
+    "qframe.rewards.views",
+    "qframe.rewards.award_views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -30,6 +49,16 @@ MODEL_MODULES = (
     "qframe.auth.models",
     "qframe.periods.models",
     "qframe.frameworks.models",
+    "qframe.appraisal.models",
+    "qframe.notifications.models",
+    "qframe.scheduler.models",
+    "qframe.budgets.models",
+    "qframe.measurements.models",
+    "qframe.scoring.models",
+    "qframe.escalation.models",
+    "qframe.commitments.models",
+    "qframe.publication.models",
+    "qframe.rewards.models",
 )
 
 

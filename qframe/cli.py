@@ -16,7 +16,14 @@ from qframe.errors import DomainError, ValidationFailed
 from qframe.extensions import db
 
 # Feature command groups: each module exposes `commands` (a list of click commands/groups).
-FEATURE_COMMANDS: tuple[str, ...] = ()
+FEATURE_COMMANDS: tuple[str, ...] = (
+    "qframe.budgets.cli",
+    "qframe.scheduler.cli",
+    "qframe.frameworks.cli",
+    "qframe.measurements.cli",
+    "qframe.scoring.cli",
+    "qframe.rewards.cli",
+)
 
 
 def _create_app():  # type: ignore[no-untyped-def]

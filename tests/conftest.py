@@ -110,7 +110,9 @@ def make_org(db: Any) -> Callable[..., Organisation]:
             **fields,
         )
         db.session.add(org)
-        db.session.flush()
+        # Commit (a savepoint release inside the test's transaction) so that a request ending
+        # in an error, whose handler rolls back, cannot take the test's setup with it.
+        db.session.commit()
         return org
 
     return factory
@@ -126,13 +128,15 @@ def make_user(db: Any) -> Callable[..., User]:
         email: str | None = None,
     ) -> User:
         n = next(counter)
-        return create_user(
+        user = create_user(
             None,
             email=email or f"{role}{n}@example.test",
             role=role,
             password=PASSWORD,
             org_codes=[o.code for o in orgs],
         )
+        db.session.commit()  # see make_org
+        return user
 
     return factory
 

@@ -14,7 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 import qframe
 
-API_MODULES: tuple[str, ...] = ()
+API_MODULES: tuple[str, ...] = ("qframe.frameworks.api", "qframe.measurements.api")
 
 PROBLEM = {
     "type": "object",

@@ -17,6 +17,12 @@ from qframe.orgs.models import Organisation
 STEPS = (
     "qframe.orgs.demo",
     "qframe.auth.demo",
+    "qframe.frameworks.demo",
+    "qframe.appraisal.demo",
+    "qframe.measurements.demo",
+    "qframe.budgets.demo",
+    "qframe.rewards.demo",
+    "qframe.escalation.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

@@ -27,13 +27,107 @@ NAV: list[NavItem] = [
         "Browse the commissioner, providers, service lines and wards you work with.",
     ),
     NavItem(
+        "Frameworks",
+        "frameworks.index",
+        ALL,
+        "The indicator frameworks providers are measured against: thresholds, points, versions.",
+    ),
+    NavItem(
+        "Measurements",
+        "measurements.index",
+        ("provider_lead", "clinical_director", "nurse_manager"),
+        "Enter, upload and declare indicator data; see each value's last 12 periods.",
+    ),
+    NavItem(
+        "Data collection",
+        "measurements_manage.index",
+        ("commissioner",),
+        "Collection windows, who has submitted and declared, approving declarations.",
+    ),
+    NavItem(
+        "Scores",
+        "scoring.index",
+        ALL,
+        "Scores per framework and period: scorecards, entitlement, ward SPC charts.",
+    ),
+    NavItem(
+        "Scoring and variation",
+        "scoring_manage.index",
+        ("commissioner",),
+        "Score and finalise periods; every provider at a glance; funnel plots; calibration.",
+    ),
+    NavItem(
         "Users",
         "users.index",
         ("admin",),
         "Create users, set their role and scope, disable accounts.",
     ),
     NavItem(
+        "My budgets",
+        "budgets.index",
+        ("clinical_director", "nurse_manager"),
+        "Your service line and ward budgets: position, forecast, and moving money (virement).",
+    ),
+    NavItem(
+        "Budgets",
+        "budgets_manage.index",
+        ("finance",),
+        "Providers' budget holders, overspends, virement approvals, funding and ledger import.",
+    ),
+    NavItem(
         "Audit log", "audit.index", ("admin",), "Every change: who, what, when, before and after."
+    ),
+    NavItem(
+        "Staff appraisal",
+        "appraisal.index",
+        ("clinical_director", "nurse_manager"),
+        "Your staff's appraisals and revalidation: due, overdue, done; objectives and plans.",
+    ),
+    NavItem(
+        "Appraisal rates",
+        "appraisal.rates",
+        ALL,
+        "Share of staff appraised in the last 12 months, per service line and ward, with trend.",
+    ),
+    NavItem(
+        "Leadership pipeline",
+        "appraisal.leadership",
+        ("clinical_director", "nurse_manager"),
+        "Clinicians who want to lead, how ready they are and their development actions.",
+    ),
+    NavItem("My appraisal", "appraisal.mine", ALL, "Your own appraisal record, if linked."),
+    NavItem(
+        "Reward allocations",
+        "rewards.index",
+        ("finance",),
+        "Share a reward pot by policy on final scores; propose, approve, compare, pay.",
+    ),
+    NavItem(
+        "Our award",
+        "rewards_award.index",
+        ("provider_lead",),
+        "Your reward from each approved allocation, and what capped or reduced it.",
+    ),
+    NavItem(
+        "Scheduled jobs", "scheduler.index", ("admin",), "Scheduled jobs and every run's outcome."
+    ),
+    NavItem(
+        "Escalation ladder",
+        "escalation.index",
+        ("commissioner",),
+        "Every provider's support level, what changed since last period and why; support plans.",
+    ),
+    NavItem(
+        "Local commitments",
+        "commitments.index",
+        ("commissioner", "provider_lead"),
+        "What providers promise their populations, with status worked out from the data.",
+    ),
+    NavItem(
+        "Publications",
+        "publication.index",
+        ALL,
+        "Published results for the board, providers and the public; annual quality reports.",
     ),
 ]
 

@@ -66,6 +66,6 @@ def test_a_stale_org_edit_gets_409(client, login_as, tree):
     login_as("admin")
     stale = tree.trust_a.version
     tree.trust_a.name = "Changed meanwhile"
-    db.session.flush()
+    db.session.commit()  # another user's saved change
     response = client.post(f"/orgs/{tree.trust_a.id}/edit", data={"name": "Mine", "version": stale})
     assert response.status_code == 409

@@ -92,7 +92,7 @@ def test_a_stale_edit_form_gets_a_conflict_not_an_overwrite(client, login_as, ma
     target = make_user("admin")
     stale = target.version
     target.name = "changed elsewhere"
-    db.session.flush()
+    db.session.commit()  # another user's saved change
     response = client.post(
         f"/users/{target.id}",
         data={"name": "mine", "role": "admin", "orgs": "", "active": "y", "version": stale},
