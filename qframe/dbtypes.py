@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit one.
+BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class ExactDecimal(TypeDecorator[Decimal]):

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from qframe.appraisal.models import STATUS_LABELS
 from qframe.appraisal.rules import GROUP_LABELS, READINESS_LABELS, REGISTRATION_BODIES
 from qframe.errors import ValidationFailed
+from qframe.web.forms import attach_problems
 
 
 def choices(pairs: Any) -> list[SelectChoice]:
@@ -115,11 +116,7 @@ class ActionForm(FlaskForm):
 
 def apply_problems(form: FlaskForm, error: ValidationFailed) -> None:
     """Show each service problem beside its field (or at the top when it has none)."""
-    for problem in error.problems:
-        field = form._fields.get(problem.column or "")
-        if field is None:
-            field = next(iter(form._fields.values()))
-        field.errors = [*field.errors, problem.message]
+    first = next(iter(form._fields))
+    attach_problems(form, error.problems, first)
     if not error.problems:
-        first = next(iter(form._fields.values()))
-        first.errors = [*first.errors, error.message]
+        form[first].errors = [*form[first].errors, error.message]

@@ -70,6 +70,14 @@ def get_org_or_404(org_id: int, user: ScopedUser) -> Organisation:
     return org
 
 
+def get_provider_or_404(org_id: int, user: ScopedUser) -> Organisation:
+    """A provider (not a service line or ward) in the user's scope; otherwise NotFound."""
+    org = get_org_or_404(org_id, user)
+    if not org.is_provider:
+        raise NotFound("No such provider")
+    return org
+
+
 def get_org_by_code_or_404(code: str, user: ScopedUser) -> Organisation:
     org = db.session.scalar(select(Organisation).where(Organisation.code == code))
     if org is None or not org_in_scope(user, org.id):

@@ -8,15 +8,10 @@ from decimal import Decimal
 from itertools import accumulate
 
 from qframe.budgets.calc import MONTH_NAMES, MONTHS
+from qframe.web.svg import Scale, Tick
 
 WIDTH, HEIGHT = 680, 300
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 36
-
-
-@dataclass(frozen=True)
-class Tick:
-    at: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -65,12 +60,7 @@ def burn_chart(
     low = min(0, *values) // step * step
     high = -(-max(*values, low + step) // step) * step
     bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
-
-    def x(month: int) -> float:
-        return round(LEFT + (right - LEFT) * month / MONTHS, 1)
-
-    def y(pence: int) -> float:
-        return round(bottom - (bottom - TOP) * (pence - low) / (high - low), 1)
+    x, y = Scale(0, MONTHS, LEFT, right), Scale(low, high, bottom, TOP)
 
     def points(pairs: Sequence[tuple[int, int]]) -> str:
         return " ".join(f"{x(m)},{y(v)}" for m, v in pairs)

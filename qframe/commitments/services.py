@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qframe.audit import services as audit
-from qframe.auth.scope import get_org_or_404, get_owned_or_404, in_scope_clause
+from qframe.auth.scope import get_owned_or_404, in_scope_clause
 from qframe.csvio import parse_decimal
-from qframe.errors import NotFound, Problem, ValidationFailed
+from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
@@ -248,11 +248,3 @@ def providers_in_scope(user: Any) -> list[Organisation]:
         .order_by(Organisation.name)
     )
     return list(db.session.scalars(stmt))
-
-
-def get_provider_or_404(org_id: int, user: Any) -> Organisation:
-    """A provider (not a service line or ward) in the user's scope."""
-    org = get_org_or_404(org_id, user)
-    if not org.is_provider:
-        raise NotFound("No such provider")
-    return org

@@ -6,16 +6,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from qframe.auth.scope import get_provider_or_404
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
 from qframe.web.access import roles_required
 from qframe.web.files import csv_download
+from qframe.web.forms import attach_problems
 
 from .forms import CommitmentForm
 from .services import (
     commitments_in_scope,
     get_commitment_or_404,
-    get_provider_or_404,
     indicator_choices,
     progress_of,
     providers_in_scope,
@@ -107,9 +108,7 @@ def new(org_id: int):  # type: ignore[no-untyped-def]
             commitment = record_commitment(current_user, org, data)
         except ValidationFailed as error:
             db.session.rollback()
-            for problem in error.problems:
-                name = problem.column if problem.column in form else "indicator"
-                form[name].errors = [*form[name].errors, problem.message]
+            attach_problems(form, error.problems, "indicator")
         else:
             db.session.commit()
             flash("Commitment recorded. Its status will follow the data.", "success")

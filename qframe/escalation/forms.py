@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
-
-from qframe.errors import Problem
 
 from .models import PERIOD_KINDS
 from .rules import RULE_FIELDS
@@ -43,13 +39,6 @@ for _f in RULE_FIELDS:
 
 def rule_fields(form: SettingsForm) -> list[object]:
     return [form[f.name] for f in RULE_FIELDS]
-
-
-def attach_problems(form: FlaskForm, problems: Iterable[Problem], fallback: str) -> None:
-    """Show each problem beside its field (or beside `fallback` when it has no column)."""
-    for problem in problems:
-        name = problem.column if problem.column in form else fallback
-        form[name].errors = [*form[name].errors, problem.message]
 
 
 class NoteForm(FlaskForm):

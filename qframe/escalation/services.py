@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
-from qframe.auth.scope import get_org_or_404
 from qframe.engine.errors import EngineError
 from qframe.engine.escalation import LadderDecision, ProviderPeriodSignals, evaluate_ladder
 from qframe.errors import DomainError, NotFound, Problem, ValidationFailed
@@ -230,14 +229,6 @@ def notes_for(framework: Framework, org: Organisation) -> list[EscalationNote]:
             .order_by(EscalationNote.id.desc())
         )
     )
-
-
-def get_ladder_org_or_404(org_id: int, user: Any) -> Organisation:
-    """A provider in the user's scope."""
-    org = get_org_or_404(org_id, user)
-    if not org.is_provider:
-        raise NotFound("No such provider")
-    return org
 
 
 def add_note(

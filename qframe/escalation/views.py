@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from qframe.auth.scope import get_provider_or_404
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -20,8 +21,9 @@ from qframe.frameworks.services import (
 from qframe.periods.models import Period
 from qframe.web.access import roles_required
 from qframe.web.files import csv_download
+from qframe.web.forms import attach_problems
 
-from .forms import NoteForm, SettingsForm, attach_problems, rule_fields
+from .forms import NoteForm, SettingsForm, rule_fields
 from .links import evidence_links, scorecard_url
 from .rules import form_values, save_settings, settings_for
 from .services import (
@@ -29,7 +31,6 @@ from .services import (
     add_note,
     decision_periods,
     evaluate_escalation,
-    get_ladder_org_or_404,
     ladder,
     notes_for,
     provider_history,
@@ -214,14 +215,14 @@ def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status
 @roles_required(*READERS)
 def provider(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
     framework = _reader_framework(framework_id)
-    return _provider_page(framework, get_ladder_org_or_404(org_id, current_user), None)
+    return _provider_page(framework, get_provider_or_404(org_id, current_user), None)
 
 
 @bp.post("/<int:framework_id>/providers/<int:org_id>/notes")
 @roles_required(*MANAGERS)
 def add_provider_note(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
-    org = get_ladder_org_or_404(org_id, current_user)
+    org = get_provider_or_404(org_id, current_user)
     form = NoteForm()
     form.period.choices = [
         SelectChoice(d.period_id, d.period.label) for d in provider_history(framework, org)

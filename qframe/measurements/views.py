@@ -24,6 +24,7 @@ from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period, get_or_create_period
 from qframe.web.access import login_required, roles_required
 from qframe.web.files import csv_download, read_upload
+from qframe.web.paging import page_number
 
 bp = Blueprint("measurements", __name__, url_prefix="/measurements")
 SUBMITTERS = ("provider_lead", "clinical_director", "nurse_manager")
@@ -34,8 +35,7 @@ PAGE = 200
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
-    page = max(page, 1)
+    page = page_number()
     orgs = db.session.scalars(
         select(Organisation)
         .where(in_scope_clause(Organisation.id, current_user), Organisation.kind.in_(ENTRY_KINDS))

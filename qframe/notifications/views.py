@@ -14,6 +14,7 @@ from qframe.notifications.services import (
     unread_count,
 )
 from qframe.web.access import login_required
+from qframe.web.paging import page_number
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -28,8 +29,7 @@ def _bell() -> dict[str, object]:
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    arg = request.args.get("page", "1")
-    page = max(int(arg), 1) if arg.isdigit() else 1
+    page = page_number()
     rows, more = notifications_for(current_user, page)
     return render_template("notifications/index.html", rows=rows, page=page, more=more)
 

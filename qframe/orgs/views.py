@@ -15,6 +15,7 @@ from qframe.orgs.models import KIND_LABELS, KINDS, Organisation
 from qframe.orgs.services import import_organisations, update_organisation
 from qframe.web.access import login_required, roles_required
 from qframe.web.files import csv_download, read_upload
+from qframe.web.paging import page_number
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 PAGE = 200
@@ -35,9 +36,7 @@ def _scoped_orgs(kind: str | None):  # type: ignore[no-untyped-def]
 @login_required
 def index():  # type: ignore[no-untyped-def]
     kind = request.args.get("kind") or None
-    page = max(
-        int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1
-    )
+    page = page_number()
     orgs = db.session.scalars(_scoped_orgs(kind).limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     return render_template(
         "orgs/index.html",

@@ -17,6 +17,7 @@ from qframe.frameworks.models import Framework
 from qframe.periods.labels import BadPeriod, parse_period
 from qframe.web.access import login_required, roles_required
 from qframe.web.files import csv_download
+from qframe.web.forms import attach_problems
 
 from .forms import PublishForm
 from .pdf import html_to_pdf
@@ -95,9 +96,7 @@ def publish():  # type: ignore[no-untyped-def]
             )
         except ValidationFailed as error:
             db.session.rollback()
-            for problem in error.problems:
-                name = problem.column if problem.column in form else "period"
-                form[name].errors = [*form[name].errors, problem.message]
+            attach_problems(form, error.problems, "period")
         else:
             db.session.commit()
             flash(f"Published for {publication.audience_label.lower()}.", "success")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
 from qframe.rewards.models import AllocationLine, AllocationRun
+from qframe.web.svg import Scale, Tick
 
 WIDTH, HEIGHT = 680, 320
 LEFT, RIGHT, TOP, BOTTOM = 80, 16, 16, 40
@@ -25,12 +26,6 @@ class Dot:
     cap_y: float
     label: str
     reason: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    at: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -91,12 +86,7 @@ def build_chart(rows: Sequence[tuple[str, Decimal, int, int, str]], count: int) 
     top_weight = float(max(w for _, w, _, _, _ in rows)) or 1.0
     top_money = max(max(max(a, c) for _, _, a, c, _ in rows), 100) / 100
     bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
-
-    def x(weight: float) -> float:
-        return round(LEFT + (right - LEFT) * weight / top_weight, 1)
-
-    def y(pounds: float) -> float:
-        return round(bottom - (bottom - TOP) * pounds / top_money, 1)
+    x, y = Scale(0, top_weight, LEFT, right), Scale(0, top_money, bottom, TOP)
 
     dots = tuple(
         Dot(

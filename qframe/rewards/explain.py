@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from qframe.optimiser import AllocationLine
+from qframe.optimiser.recipients import pounds
 from qframe.rewards.inputs import Terms
 
 REASON_WORDS = {
@@ -14,13 +15,6 @@ REASON_WORDS = {
     "gated": "Reduced for minimum-standard breaches",
     "ineligible": "Nothing to share by (no weight)",
 }
-
-
-def pounds(pence: int) -> str:
-    """Pence as £1,234.56."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
 
 
 def pounds_csv(pence: int) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
-from qframe.dbtypes import ExactDecimal
+from qframe.dbtypes import BigId, ExactDecimal
 from qframe.errors import Immutable
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -36,8 +36,6 @@ from qframe.periods.models import Period
 
 STATUSES = ("proposed", "failed", "approved", "superseded")
 REASONS = ("share", "capped", "floored", "gated", "ineligible")
-# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit one.
-BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class AllocationRun(db.Model):

@@ -11,6 +11,7 @@ from qframe.extensions import db
 from qframe.scheduler.jobs import JOBS, next_fire_time
 from qframe.scheduler.models import JobRun
 from qframe.web.access import roles_required
+from qframe.web.paging import page_number
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 PAGE = 100
@@ -20,8 +21,7 @@ PAGE = 100
 @roles_required("admin")
 def index():  # type: ignore[no-untyped-def]
     job = request.args.get("job") or None
-    arg = request.args.get("page", "1")
-    page = max(int(arg), 1) if arg.isdigit() else 1
+    page = page_number()
     stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())
     if job in JOBS:
         stmt = stmt.where(JobRun.job_name == job)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
+from qframe.dbtypes import BigId
 from qframe.errors import Immutable
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -30,8 +31,6 @@ from qframe.periods.models import Period
 RUN_STATUSES = ("provisional", "final")
 SCORE_STATUSES = ("scored", "no_eligible", "small_numbers", "missing")
 FUNNEL_FLAGS = ("alarm", "alert", "within", "small_numbers", "no_data")
-# SQLite only auto-increments an INTEGER primary key; PostgreSQL gets a 64-bit one.
-BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class ScoreRun(db.Model):
