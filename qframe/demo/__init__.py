@@ -21,6 +21,7 @@ STEPS = (
     "qframe.appraisal.demo",
     "qframe.measurements.demo",
     "qframe.budgets.demo",
+    "qframe.scoring.demo",
     "qframe.rewards.demo",
     "qframe.escalation.demo",
 )

@@ -65,9 +65,30 @@ def index():  # type: ignore[no-untyped-def]
     periods: dict[int, list[tuple[Period, int]]] = {}
     for framework_id, period, count in with_data:
         periods.setdefault(framework_id, []).append((period, count))
+    _add_scored_and_year_periods(frameworks, periods, runs)
     return render_template(
         "scoring/manage/index.html", frameworks=frameworks, periods=periods, runs=runs
     )
+
+
+def _add_scored_and_year_periods(
+    frameworks: list[Framework],
+    periods: dict[int, list[tuple[Period, int]]],
+    runs: dict[tuple[int, int], ScoreRun],
+) -> None:
+    """Also list each framework's whole year and any scored period without data of its own."""
+    years = {p.label: p for p in db.session.scalars(select(Period).where(Period.kind == "year"))}
+    for framework in frameworks:
+        rows = periods.setdefault(framework.id, [])
+        listed = {period.id for period, _count in rows}
+        extra = [run.period for (fid, _pid), run in runs.items() if fid == framework.id]
+        if framework.year in years:
+            extra.append(years[framework.year])
+        for period in extra:
+            if period.id not in listed:
+                listed.add(period.id)
+                rows.append((period, 0))
+        rows.sort(key=lambda row: (row[0].start_date, -(row[0].end_date - row[0].start_date).days))
 
 
 @bp.post("/score")

@@ -75,7 +75,8 @@ def test_the_run_page_shows_totals_rate_chart_and_reasons_without_inline_script_
     assert "£0.8 per unit of weight" in html
     assert "Reduced for minimum-standard breaches" in html  # trust B, in words
     assert "Trust A" in html
-    svg = html[html.index("<svg") : html.index("</svg>")]
+    start = html.index('<svg class="chart"')
+    svg = html[start : html.index("</svg>", start)]
     assert svg.count('stroke="#d5281b"') == 2  # one cap marker per recipient
     assert "style=" not in html
     assert "<script" not in html
