@@ -66,7 +66,7 @@ def test_the_framework_page_explains_each_indicator_in_words_and_a_band(
     page = client.get(f"/frameworks/{framework.id}").get_data(as_text=True)
     assert "Higher is better" in page
     assert "Lower is better" in page
-    assert page.count("<svg") == 2
+    assert page.count('<svg class="band"') == 2  # one band per indicator
     assert "0 points at 90% or below, rising to full points at 95% or above" in page
     assert "0 points at 6.5 per 1,000 occupied bed days or above" in page
     assert "minimum standard 95%" in page
