@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from qframe.money import split_pence
+
 MONTHS = 12
 MONTH_NAMES = (
     "April",
@@ -43,26 +45,9 @@ class PhasingError(ValueError):
     """A phasing change that cannot be made (it would take a month below zero)."""
 
 
-def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
-    """Split an integer total in proportion to weights ≥ 0, summing exactly (Hamilton's method)."""
-    if not weights or any(w < 0 for w in weights):
-        raise ValueError("weights must be a non-empty list of numbers ≥ 0")
-    if sum(weights) == 0:
-        weights = [1] * len(weights)
-    whole, sign = abs(total), (-1 if total < 0 else 1)
-    weight_sum = sum(weights)
-    quotas = [divmod(whole * w, weight_sum) for w in weights]
-    shares = [q for q, _ in quotas]
-    # Ties go to the earlier month, so an even split puts the spare pence in April onwards.
-    order = sorted(range(len(weights)), key=lambda i: (-quotas[i][1], i))
-    for i in order[: whole - sum(shares)]:
-        shares[i] += 1
-    return [sign * s for s in shares]
-
-
 def phase_evenly(annual: int) -> list[int]:
     """Twelve monthly amounts, 1/12 each, adding up exactly to the annual budget."""
-    return largest_remainder(annual, [1] * MONTHS)
+    return split_pence(annual, [1] * MONTHS)
 
 
 def adjust_phasing(phases: Sequence[int], delta: int, first_open: int) -> list[int]:
@@ -77,7 +62,7 @@ def adjust_phasing(phases: Sequence[int], delta: int, first_open: int) -> list[i
     if delta < 0 and -delta > sum(open_phases):
         raise PhasingError("The change is larger than the budget left in the open months")
     # Proportional shares never exceed a month's own phase, so no month goes below zero.
-    shares = largest_remainder(delta, [max(p, 0) for p in open_phases])
+    shares = split_pence(delta, [max(p, 0) for p in open_phases])
     return [*phases[:first_open], *(p + s for p, s in zip(open_phases, shares, strict=True))]
 
 

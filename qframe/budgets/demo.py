@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from qframe.budgets.calc import largest_remainder, phase_evenly
+from qframe.budgets.calc import phase_evenly
 from qframe.budgets.ledger import import_ledger
 from qframe.budgets.models import HOLDER_KINDS, BudgetLine
 from qframe.budgets.services import open_holder
 from qframe.budgets.virements import request_virement
 from qframe.extensions import db
+from qframe.money import split_pence
 from qframe.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def _budget_lines(holder: BudgetHolder, rng: random.Random) -> list[BudgetLine]:
         line = BudgetLine(holder=holder, year=YEAR, category=category)
         # Emergency and older people's care staff up for winter: their pay is phased, not 1/12.
         winter = seasonal and category.startswith("pay_")
-        line.phases = largest_remainder(annual, WINTER) if winter else phase_evenly(annual)
+        line.phases = split_pence(annual, WINTER) if winter else phase_evenly(annual)
         db.session.add(line)
         lines.append(line)
     return lines

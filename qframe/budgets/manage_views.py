@@ -37,11 +37,12 @@ from qframe.budgets.services import (
     open_holder,
     set_delegated_limit,
 )
-from qframe.budgets.views import one_place, pounds
+from qframe.budgets.views import one_place
 from qframe.budgets.virements import decide_virement
 from qframe.csvio import parse_pence
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
+from qframe.money import pence_to_pounds as pounds
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.web.access import roles_required
 from qframe.web.files import csv_download, read_upload

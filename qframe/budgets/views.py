@@ -29,6 +29,7 @@ from qframe.budgets.services import (
 from qframe.budgets.virements import remaining_budget, request_virement
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
+from qframe.money import pence_to_pounds as pounds
 from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
@@ -104,11 +105,6 @@ def export(holder_id: int):  # type: ignore[no-untyped-def]
     rows = [_csv_row(r.position, r.status) for r in report.lines]
     rows.append(_csv_row(report.total, report.total_status))
     return csv_download(f"{name}.csv", header, rows)
-
-
-def pounds(pence: int) -> Decimal:
-    """Pence as exact pounds for CSV (a number, so a minus sign is not taken for a formula)."""
-    return Decimal(pence).scaleb(-2)
 
 
 def one_place(value: Decimal | None) -> Decimal | str:

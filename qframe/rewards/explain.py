@@ -17,13 +17,6 @@ REASON_WORDS = {
 }
 
 
-def pounds_csv(pence: int) -> str:
-    """Pence as 1234.56 (exact; the CSV's amounts add up to the total)."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}{whole}.{part:02d}"
-
-
 def share_at(rate_pounds: float, weight: Decimal, cap: int, floor: int, gate: Decimal) -> int:
     """floor + min(cap − floor, s·r·w) in whole pence, at a given exchange rate."""
     share = rate_pounds * 100 * float(gate) * float(weight)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from qframe.auth.scope import in_scope_clause
 from qframe.extensions import db
+from qframe.money import pence_to_pounds
 from qframe.orgs.models import Organisation
-from qframe.rewards.explain import pounds_csv
 from qframe.rewards.models import AllocationLine, AllocationRun, AllocationSplit
 
 PER_PAGE = 100
@@ -122,8 +122,8 @@ def schedule_rows(run: AllocationRun) -> Iterator[list[str]]:
     for code, weight, cap, floor, gate, amount, reason, provider in db.session.execute(
         stmt.order_by(Organisation.code)
     ):
-        row = [code, str(weight), pounds_csv(cap), pounds_csv(floor), str(gate)]
-        row += [pounds_csv(amount), reason]
+        row = [code, str(weight), pence_to_pounds(cap), pence_to_pounds(floor), str(gate)]
+        row += [pence_to_pounds(amount), reason]
         yield [*row, providers[provider]] if run.by_service_line else row
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 
 from sqlalchemy import func, insert, select
 
@@ -21,6 +20,7 @@ from qframe.auth.models import User
 from qframe.budgets.models import BudgetHolder, Reinvestment
 from qframe.budgets.reinvestment import credit_reinvestment
 from qframe.extensions import db
+from qframe.money import split_pence
 from qframe.orgs.models import Organisation
 from qframe.rewards.models import AllocationRun, AllocationSplit
 from qframe.scoring.models import Score
@@ -28,16 +28,15 @@ from qframe.scoring.models import Score
 Line = tuple[int, str, Decimal]  # service line id, code, points
 
 
-def split_pence(amount: int, points: Sequence[Decimal], keys: Sequence[str]) -> list[int]:
-    """Whole pence in proportion to points, adding up to `amount` (largest remainder)."""
-    total = sum(points, Decimal(0))
-    if total <= 0:
+def split_by_points(amount: int, points: Sequence[Decimal], keys: Sequence[str]) -> list[int]:
+    """Whole pence in proportion to points, adding up to `amount`; ties go to the smaller key."""
+    if sum(points, Decimal(0)) <= 0:
         raise ValueError("nothing to split by: the points add up to zero")
-    exact = [Fraction(amount) * Fraction(p) / Fraction(total) for p in points]
-    pence = [int(x) for x in exact]  # x >= 0, so int() floors
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - pence[i]), keys[i]))
-    for i in order[: amount - sum(pence)]:
-        pence[i] += 1
+    order = sorted(range(len(points)), key=keys.__getitem__)
+    shares = split_pence(amount, [points[i] for i in order])
+    pence = [0] * len(points)
+    for rank, i in enumerate(order):
+        pence[i] = shares[rank]
     return pence
 
 
@@ -66,7 +65,7 @@ def write_splits(run: AllocationRun, awards: Sequence[tuple[int, int, int]]) -> 
         if not lines or sum(points, Decimal(0)) <= 0:
             rows.append((line_id, provider_id, Decimal(0), amount))
             continue
-        shares = split_pence(amount, points, [code for _, code, _ in lines])
+        shares = split_by_points(amount, points, [code for _, code, _ in lines])
         rows += [(line_id, org, p, s) for (org, _c, p), s in zip(lines, shares, strict=True)]
     if rows:
         db.session.execute(

@@ -17,7 +17,6 @@ from qframe.budgets.calc import (
     adjust_phasing,
     describe,
     forecast_outturn,
-    largest_remainder,
     level,
     line_position,
     net_position,
@@ -25,6 +24,7 @@ from qframe.budgets.calc import (
     round_for_words,
 )
 from qframe.budgets.chart import burn_chart, short_money
+from qframe.money import split_pence
 
 PENCE = st.integers(min_value=-(10**13), max_value=10**13)
 
@@ -43,13 +43,13 @@ PENCE = st.integers(min_value=-(10**13), max_value=10**13)
     ],
 )
 def test_largest_remainder_splits_exactly_in_proportion(total, weights, expected):
-    assert largest_remainder(total, weights) == expected
+    assert split_pence(total, weights) == expected
 
 
 @pytest.mark.parametrize("weights", [[], [1, -1]])
 def test_largest_remainder_refuses_empty_or_negative_weights(weights):
     with pytest.raises(ValueError, match="weights"):
-        largest_remainder(100, weights)
+        split_pence(100, weights)
 
 
 def test_even_phasing_puts_the_spare_pence_in_the_first_months():
@@ -66,7 +66,7 @@ def test_phasing_always_adds_up_exactly_to_the_annual_budget(annual):
 
 @given(PENCE, st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30))
 def test_largest_remainder_always_adds_up_and_never_misses_a_quota_by_a_penny(total, weights):
-    shares = largest_remainder(total, weights)
+    shares = split_pence(total, weights)
     assert sum(shares) == total
     if sum(weights):
         for share, weight in zip(shares, weights, strict=True):
