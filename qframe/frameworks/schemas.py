@@ -20,6 +20,7 @@ from qframe.frameworks.validation import (
     read_json,
     tidy_problems,
 )
+from qframe.periods.labels import BadPeriod, parse_period
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
 PAYMENT_MODELS = ("points", "contract_share")
@@ -34,7 +35,6 @@ MAX_GROUPS = 100
 
 # Anchored at the end: marshmallow's Regexp uses match(), which would accept "AB CD".
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.()/-]{0,39}\Z")
-_YEAR = re.compile(r"([0-9]{4})/([0-9]{2})")
 # Plain decimal strings only: no exponent, sign "+", "_", spaces, NaN or non-ASCII digits.
 _DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -169,8 +169,11 @@ def _number(*checks: Any, required: bool = False, **kw: Any) -> ExactDecimal:
 
 
 def _year(value: str) -> None:
-    match = _YEAR.fullmatch(value)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    try:
+        spec = parse_period(value)
+    except BadPeriod:
+        spec = None
+    if spec is None or spec.kind != "year" or spec.label != value:
         raise ValidationError(_m("invalid_year", "Must be a financial year like 2025/26."))
 
 

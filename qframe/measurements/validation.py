@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from qframe.csvio import parse_count
 from qframe.errors import Problem
 from qframe.measurements.rows import (
     COLUMNS,
@@ -32,7 +33,6 @@ from qframe.measurements.rows import (
 )
 from qframe.periods.labels import BadPeriod, PeriodSpec, parse_period
 
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,10})?", re.ASCII)
 _NOT_FINITE = {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
 
@@ -230,13 +230,12 @@ def _period(
 def _count(raw: RawRow, name: str, text: str, found: list[Problem]) -> int | None:
     if not text:
         return None
-    if _DIGITS.fullmatch(text):
-        number = int(text)
+    if (number := parse_count(text)) is not None:
         if number <= MAX_COUNT:
             return number
         found.append(_p(raw, "too_large", f"{name} is implausibly large", name))
         return None
-    if text.startswith("-") and _DIGITS.fullmatch(text[1:]):
+    if text.startswith("-") and parse_count(text[1:]) is not None:
         found.append(_p(raw, "negative_count", f"{name} cannot be negative ({text})", name))
     elif text.lower() in _NOT_FINITE or "e" in text.lower():
         found.append(
