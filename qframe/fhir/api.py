@@ -1,4 +1,4 @@
-"""FHIR endpoints (application/fhir+json): Measures and MeasureReports out, reports and Measures in."""
+"""FHIR endpoints (application/fhir+json): Measures and MeasureReports out; reports in."""
 
 from __future__ import annotations
 

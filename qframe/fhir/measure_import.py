@@ -69,9 +69,22 @@ def _extensions(resource: dict[str, Any]) -> dict[str, Any]:
             continue
         name = url[len(prefix) :]
         if "extension" in ext:
-            out[name] = {sub.get("url"): _value(sub) for sub in ext["extension"]}
+            out[name] = _complex(ext["extension"])
         else:
             out[name] = _value(ext)
+    return out
+
+
+def _complex(parts: list[Any]) -> dict[str, Any]:
+    """Sub-extensions by url; a nested complex one (a framework's domains) as a list of dicts."""
+    out: dict[str, Any] = {}
+    for sub in parts:
+        if not isinstance(sub, dict):
+            continue
+        if "extension" in sub:
+            out.setdefault(f"{sub.get('url')}s", []).append(_complex(sub["extension"]))
+        else:
+            out[sub.get("url")] = _value(sub)
     return out
 
 
@@ -180,8 +193,9 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
                     column=f"{location}.extension",
                 )
             )
-        domain = ext.get("domain") or {"code": "MAIN", "title": "Measures"}
-        domains.setdefault(domain.get("code"), domain.get("title") or domain.get("code"))
+        listed = (ext.get("framework") or {}).get("domains") or []
+        for domain in [*listed, ext.get("domain") or {"code": "MAIN", "title": "Measures"}]:
+            domains.setdefault(domain.get("code"), domain.get("title") or domain.get("code"))
         indicators.append(_indicator(resource, ext, notes))
         where.append(i)
     if problems:

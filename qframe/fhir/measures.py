@@ -23,7 +23,7 @@ from qframe.fhir.codes import (
     period_json,
     resource_id,
 )
-from qframe.frameworks.models import Framework, Indicator
+from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.periods.labels import parse_period
 
 # Indicator column → (extension name, FHIR value type). Documented in the README.
@@ -88,22 +88,20 @@ def indicator_extensions(indicator: Indicator) -> list[dict[str, Any]]:
         out.append(_ext("min-denominator", "Integer", indicator.min_denominator))
     if indicator.prevalence_adjusted:
         out.append(_ext("prevalence-adjusted", "Boolean", True))
-    domain = indicator.domain
-    out.append(
-        {
-            "url": ext_url("domain"),
-            "extension": [
-                {"url": "code", "valueString": domain.code},
-                {"url": "title", "valueString": domain.title},
-            ],
-        }
-    )
+    out.append({"url": ext_url("domain"), "extension": _domain_parts(indicator.domain)})
     return out
+
+
+def _domain_parts(domain: FrameworkDomain) -> list[dict[str, Any]]:
+    return [
+        {"url": "code", "valueString": domain.code},
+        {"url": "title", "valueString": domain.title},
+    ]
 
 
 def framework_extension(framework: Framework) -> dict[str, Any]:
     """The framework a Measure belongs to (code, version, title, year, setting, payment model)."""
-    parts = [
+    parts: list[dict[str, Any]] = [
         {"url": "code", "valueString": framework.code},
         {"url": "version", "valueInteger": framework.version},
         {"url": "title", "valueString": framework.title},
@@ -111,6 +109,9 @@ def framework_extension(framework: Framework) -> dict[str, Any]:
         {"url": "setting", "valueCode": framework.setting},
         {"url": "payment-model", "valueCode": framework.payment_model},
     ]
+    # Every domain in order, so that a domain without indicators survives a round trip.
+    for domain in sorted(framework.domains, key=lambda d: d.position):
+        parts.append({"url": "domain", "extension": _domain_parts(domain)})
     return {"url": ext_url("framework"), "extension": parts}
 
 
