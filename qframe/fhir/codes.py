@@ -106,8 +106,8 @@ def label_for(start: date, end: date) -> str | None:
 
 
 def decimal_text(value: Any) -> Decimal:
-    """A float from the database as the shortest exact decimal that reads back as it."""
-    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    """A float as a decimal of at most 15 significant digits, as the Scores CSV writes it."""
+    return value if isinstance(value, Decimal) else Decimal(format(float(value), ".15g"))
 
 
 _TOKEN = "\u0000dec:"  # noqa: S105 - a marker, not a secret

@@ -32,7 +32,7 @@ def model_problems(error: ValidationError, where: str) -> list[Problem]:
     for item in error.errors():
         inner = path(item["loc"])
         location = f"{where}.{inner}" if inner else where
-        code = "required" if item["type"] == "missing" else "invalid_fhir"
+        code = "required" if item["type"].endswith("missing") else "invalid_fhir"
         problems.append(Problem(code, f"{item['msg']}", column=location))
     return problems
 

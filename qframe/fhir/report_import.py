@@ -151,8 +151,12 @@ def _group(entry: _Entry, group: dict[str, Any]) -> None:
         if count is None:
             entry.problem("required", "Give the population's count", f"{where}.count")
             continue
-        entry.values[field] = _text(count)
         entry.where[field] = f"{entry.base}{where}.count"
+        if not isinstance(count, Decimal):
+            # JSON text "5" or true: FHIR integers are JSON numbers.
+            entry.problem("not_a_count", f"count {count!r} is not a JSON number", f"{where}.count")
+            continue
+        entry.values[field] = _text(count)
     if score is not None and "value" not in entry.values and not _counted(entry):
         entry.values["value"] = _text(score)
 
