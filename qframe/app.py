@@ -41,6 +41,8 @@ BLUEPRINTS = (
     "qframe.rewards.views",
     "qframe.rewards.award_views",
     "qframe.fhir.api",
+    "qframe.opendata.api",
+    "qframe.opendata.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.

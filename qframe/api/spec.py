@@ -18,6 +18,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.frameworks.api",
     "qframe.measurements.api",
     "qframe.fhir.api",
+    "qframe.opendata.api",
 )
 
 PROBLEM = {

@@ -1,0 +1,1 @@
+"""Open data: published public results through a read-only JSON and CSV API, and its guide."""
