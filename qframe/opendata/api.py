@@ -89,12 +89,14 @@ def results():  # type: ignore[no-untyped-def]
     start = (page - 1) * per_page
     data: list[dict[str, Any]] = []
     total = 0
-    for total, row in enumerate(result_rows(filters), start=1):  # noqa: B007 - the count
+    for total, row in enumerate(result_rows(filters), start=1):
         if start < total <= start + per_page:
             data.append(row)
     links = {
         "self": url_for("opendata_api.results", **_query(page=page)),
-        "csv": url_for("opendata_api.results_csv", **_query()),
+        "csv": url_for(
+            "opendata_api.results_csv", **{k: v for k, v in _query().items() if k != "per_page"}
+        ),
         "next": url_for("opendata_api.results", **_query(page=page + 1))
         if start + per_page < total
         else None,

@@ -21,7 +21,11 @@ FIELD_NOTES = (
     ("points / max_points", "Points earned and available"),
     ("status", "scored, no_eligible (denominator 0), small_numbers or missing"),
     ("minimum_standard_breached", "true when the result is below the minimum standard"),
-    ("variation", "Funnel-plot flag against peers (alert, alarm, or empty)"),
+    (
+        "variation",
+        "Funnel plot against peers: within, alert (95% limits), alarm (99.8%), "
+        "small_numbers or no_data",
+    ),
     ("support_level", "The provider's support level in words"),
 )
 
