@@ -116,7 +116,7 @@ def _holds_measures(data: bytes) -> bool:
         first = json.loads(data)["entry"][0]["resource"]["resourceType"]
     except (ValueError, KeyError, IndexError, TypeError, RecursionError):
         return False
-    return first == "Measure"
+    return bool(first == "Measure")
 
 
 commands = [fhir]

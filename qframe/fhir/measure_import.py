@@ -56,7 +56,7 @@ class MeasureImport:
 def _codes(concept: Any) -> list[str]:
     if not isinstance(concept, dict):
         return []
-    return [c.get("code") for c in concept.get("coding") or [] if isinstance(c, dict)]
+    return [str(c.get("code")) for c in concept.get("coding") or [] if isinstance(c, dict)]
 
 
 def _extensions(resource: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def _complex(parts: list[Any]) -> dict[str, Any]:
         if "extension" in sub:
             out.setdefault(f"{sub.get('url')}s", []).append(_complex(sub["extension"]))
         else:
-            out[sub.get("url")] = _value(sub)
+            out[str(sub.get("url"))] = _value(sub)
     return out
 
 
@@ -166,7 +166,9 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
     problems: list[Problem] = []
     entries = read_bundle(source, problems) or []
     notes: list[str] = []
-    indicators, domains, where = [], {}, []
+    indicators: list[dict[str, Any]] = []
+    domains: dict[str, str] = {}
+    where: list[int] = []
     head: dict[str, Any] | None = None
     for i, resource in entries:
         location = f"entry[{i}].resource"
