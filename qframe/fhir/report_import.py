@@ -48,6 +48,9 @@ class _Entry:
             "missing": f"{self.base}.extension",
             "comment": f"{self.base}.extension",
             "value": f"{self.base}.group[0].measureScore.value",
+            "numerator": f"{self.base}.group[0].population",
+            "denominator": f"{self.base}.group[0].population",
+            "exclusions": f"{self.base}.group[0].population",
         }
         self.problems: list[Problem] = []
 
@@ -169,10 +172,11 @@ def _counted(entry: _Entry) -> bool:
     return any(f in entry.values for f in ("numerator", "denominator", "exclusions"))
 
 
-def read_reports(
-    framework: Framework, actor: User | None, source: bytes | str, *, today: date | None = None
-) -> list[Any]:
-    """The bundle's reports as valid rows, or ValidationFailed listing every problem."""
+def bundle_rows(
+    framework: Framework, source: bytes | str
+) -> tuple[list[RawRow], list[_Entry], list[Problem]]:
+    """The FHIR reading alone: each sound report as a Measurements-CSV-shaped row (text values),
+    and the FHIR problems; the measurement rules are applied by `read_reports`."""
     problems: list[Problem] = []
     resources = read_bundle(source, problems) or []
     entries = [_read(i, resource, framework) for i, resource in resources]
@@ -181,6 +185,14 @@ def read_reports(
         problems += entry.problems
         if not entry.problems:
             rows.append(RawRow(entry.index, entry.values, path=f"@{entry.index}"))
+    return rows, entries, problems
+
+
+def read_reports(
+    framework: Framework, actor: User | None, source: bytes | str, *, today: date | None = None
+) -> list[Any]:
+    """The bundle's reports as valid rows, or ValidationFailed listing every problem."""
+    rows, entries, problems = bundle_rows(framework, source)
     valid: list[Any] = []
     if rows:
         try:
