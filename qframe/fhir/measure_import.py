@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fhir.resources.R4B.measure import Measure
@@ -136,6 +137,9 @@ def _indicator(resource: dict[str, Any], ext: dict[str, Any], notes: list[str]) 
         item["min_denominator"] = ext["min-denominator"]
     if ext.get("prevalence-adjusted"):
         item["prevalence_adjusted"] = True
+    if measure == "rate" and ext.get("multiplier") is None:
+        item["multiplier"] = Decimal(1)
+        notes.append(f"{code}: a ratio without a multiplier; read as per 1, check it")
     if "measure-type" not in ext:
         notes.append(f"{code}: measure type read from FHIR scoring {scoring_codes or 'none'}")
     if "scoring-method" not in ext:
@@ -164,7 +168,8 @@ def _framework_fields(first: dict[str, Any], ext: dict[str, Any]) -> dict[str, A
 def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list[int]]:
     """The Measure bundle as raw Framework JSON, notes, and the entry index of each indicator."""
     problems: list[Problem] = []
-    entries = read_bundle(source, problems) or []
+    envelope: dict[str, Any] = {}
+    entries = read_bundle(source, problems, envelope) or []
     notes: list[str] = []
     indicators: list[dict[str, Any]] = []
     domains: dict[str, str] = {}
@@ -200,6 +205,19 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
             domains.setdefault(domain.get("code"), domain.get("title") or domain.get("code"))
         indicators.append(_indicator(resource, ext, notes))
         where.append(i)
+    if head is not None and not head["code"]:
+        # A Measure bundle from another system: the Bundle's identifier names the framework.
+        identifier = envelope.get("identifier")
+        head["code"] = identifier.get("value") if isinstance(identifier, dict) else None
+        head["title"] = head["title"] or head["code"]
+        if not head["code"]:
+            problems.append(
+                Problem(
+                    "required",
+                    "Name the framework: give the Bundle an identifier.value (its code)",
+                    column="identifier",
+                )
+            )
     if problems:
         raise ValidationFailed(REFUSED, problems)
     assert head is not None  # noqa: S101 - read_bundle refuses a bundle without entries

@@ -94,8 +94,13 @@ def _duplicates(value: Any, where: str) -> Any:
             yield from _duplicates(item, f"{where}[{i}]")
 
 
-def read_bundle(source: bytes | str, problems: list[Problem]) -> list[tuple[int, Any]] | None:
-    """The entries' resources of a FHIR Bundle, with their index; problems appended."""
+def read_bundle(
+    source: bytes | str, problems: list[Problem], envelope: dict[str, Any] | None = None
+) -> list[tuple[int, Any]] | None:
+    """The entries' resources of a FHIR Bundle, with their index; problems appended.
+
+    `envelope`, when given, receives the Bundle's own elements (identifier, type…).
+    """
     raw, found = read_json(source)
     problems += found
     if found:
@@ -106,6 +111,8 @@ def read_bundle(source: bytes | str, problems: list[Problem]) -> list[tuple[int,
             Problem("wrong_resource_type", f"Expected a FHIR Bundle, got {got!r}", column="")
         )
         return None
+    if envelope is not None:
+        envelope.update({k: v for k, v in raw.items() if k != "entry"})
     entries = raw.get("entry")
     if not isinstance(entries, list) or not entries:
         problems.append(Problem("required", "The Bundle has no entries", column="entry"))

@@ -55,3 +55,50 @@ def test_payment_amounts_are_reported_as_not_carried_and_left_at_nothing(db, tre
     assert export_framework(original)["payment"]["stake_percent"] is not None
     assert str(result.framework.payment.get("stake_percent")) == "0"
     assert "payment" in result.notes[0]
+
+
+def _foreign_measure(name: str, scoring: str, improvement: str) -> dict:  # type: ignore[type-arg]
+    """A Measure as another system (CMS-style eCQM tooling) writes it: no qframe extensions."""
+    return {
+        "resourceType": "Measure",
+        "url": f"https://example.org/fhir/Measure/{name}",
+        "name": name,
+        "title": f"{name} from elsewhere",
+        "status": "active",
+        "effectivePeriod": {"start": "2025-04-01", "end": "2026-03-31"},
+        "scoring": {"coding": [{"code": scoring}]},
+        "improvementNotation": {"coding": [{"code": improvement}]},
+        "group": [
+            {
+                "population": [
+                    {
+                        "code": {"coding": [{"code": "numerator"}]},
+                        "criteria": {"language": "text/cql", "expression": "Numerator"},
+                    }
+                ]
+            }
+        ],
+    }
+
+
+def test_measures_from_another_system_become_a_draft_with_what_is_missing_reported(db, tree):
+    import json
+
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "identifier": {"value": "EXT-QM"},
+        "entry": [
+            {"resource": _foreign_measure("CMS122", "proportion", "decrease")},
+            {"resource": _foreign_measure("CMS165", "ratio", "increase")},
+        ],
+    }
+    result = import_measures(None, json.dumps(bundle), tree.icb)
+    data = export_framework(result.framework)
+    assert (data["code"], data["year"], result.framework.status) == ("EXT-QM", "2025/26", "draft")
+    got = [(i["code"], i["measure"], i["polarity"]) for i in data["indicators"]]
+    assert got == [
+        ("CMS122", "proportion", "lower_is_better"),
+        ("CMS165", "rate", "higher_is_better"),
+    ]
+    assert any("CMS122: no thresholds or points" in note for note in result.notes)
