@@ -8,6 +8,7 @@ FHIRPath-like location of each (entry[3].resource.group[0].population[1].count).
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -213,7 +214,9 @@ def _locate(problem: Problem, where: dict[int, dict[str, str]]) -> Problem:
         index, _, name = column[1:].partition(".")
         places = where.get(int(index), {})
         column = places.get(name, f"entry[{index}].resource")
-    return Problem(problem.code, problem.message, column=column)
+    # The row validator numbers rows; here they are entries.
+    message = re.sub(r"\brow (\d+)", r"entry[\1]", problem.message)
+    return Problem(problem.code, message, column=column)
 
 
 def _entry_number(column: str | None) -> int:

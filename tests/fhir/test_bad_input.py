@@ -147,3 +147,12 @@ def test_measure_rules_broken_inside_extensions_are_located_at_their_measure(db,
     with pytest.raises(ValidationFailed) as caught:
         import_measures(None, dumps(broken), tree.icb)
     assert [p.column for p in caught.value.problems] == ["entry[3].resource.measure"]
+
+
+def test_the_same_report_twice_in_one_bundle_names_the_first_entry(db, tree, aqf):
+    with pytest.raises(ValidationFailed) as caught:
+        import_reports(None, aqf, bundle(report(tree.trust_a.code), report(tree.trust_a.code)))
+    [problem] = caught.value.problems
+    assert problem.code == "duplicate_row"
+    assert problem.column == "entry[1].resource.reporter.identifier.value"
+    assert "entry[0]" in problem.message
