@@ -24,7 +24,7 @@ from qframe.fhir.codes import (
 )
 from qframe.fhir.measures import CODES_OPTIONAL, DECIMALS, STRINGS
 from qframe.fhir.problems import model_problems, plain, read_bundle
-from qframe.frameworks.io import import_framework, parse_framework
+from qframe.frameworks.io import import_framework, latest_version, parse_framework
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 
@@ -245,6 +245,10 @@ def import_measures(
         loaded = parse_framework(dumps(data))
     except ValidationFailed as error:
         raise ValidationFailed(REFUSED, [_relocate(p, where) for p in error.problems]) from error
+    if owner is None and actor is None:
+        # The command line without --owner: a new version keeps its code's owner.
+        latest = latest_version(loaded["code"])
+        owner = latest.owner if latest is not None else None
     framework = import_framework(actor, loaded, owner, action="framework.import_fhir")
     return MeasureImport(framework, notes)
 
