@@ -124,7 +124,8 @@ def test_the_cli_exports_and_imports_measures_and_reports(db, runner, publish, t
     result = runner.invoke(args=["fhir", "import", str(measures)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "AQF 2"
-    draft = db.session.scalar(select(Framework).where(Framework.code == "AQF", Framework.version == 2))
+    second = select(Framework).where(Framework.code == "AQF", Framework.version == 2)
+    draft = db.session.scalar(second)
     assert draft.owner_id == tree.icb.id
     reports = tmp_path / "q1.json"
     args = ["fhir", "export-results", "--framework", "AQF", "--period", "2025/26 Q1"]
