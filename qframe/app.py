@@ -40,6 +40,8 @@ BLUEPRINTS = (
     "qframe.publication.public_views",
     "qframe.rewards.views",
     "qframe.rewards.award_views",
+    "qframe.improvement.views",
+    "qframe.improvement.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -59,6 +61,7 @@ MODEL_MODULES = (
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",
+    "qframe.improvement.models",
 )
 
 

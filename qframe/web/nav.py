@@ -124,6 +124,18 @@ NAV: list[NavItem] = [
         "What providers promise their populations, with status worked out from the data.",
     ),
     NavItem(
+        "Improvement plans",
+        "improvement.index",
+        ("commissioner", "finance"),
+        "Which improvement projects to fund and when: timeline, trade-off curve, reasons.",
+    ),
+    NavItem(
+        "Improvement projects",
+        "improvement.funded",
+        ("provider_lead",),
+        "Your projects in approved health improvement plans, funded or not and why.",
+    ),
+    NavItem(
         "Publications",
         "publication.index",
         ALL,
