@@ -75,8 +75,8 @@ def _run(plan: ImprovementPlan, run: PlanRun) -> dict[str, Any]:
                 "project": line.project.code,
                 "provider": line.project.organisation.code,
                 "funded": line.funded,
-                "start": plan.year_label(line.start) if line.funded else None,
-                "end": plan.year_label(line.end) if line.funded else None,
+                "start": plan.year_label(line.start) if line.start is not None else None,
+                "end": plan.year_label(line.end) if line.end is not None else None,
                 "reason": line.reason,
                 "detail": line.detail,
             }

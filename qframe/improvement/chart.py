@@ -43,6 +43,7 @@ def _millions(pence: int) -> str:
 
 def curve(points: list[dict[str, Any]], current_budget: int) -> dict[str, Any]:
     """Best expected gain (with its range) against total budget, one point per solve."""
+    points = [p for p in points if p.get("feasible", True)]
     height, bottom = 300, 40
     top_gain = max([p["gain_high"] for p in points] + [1.0])
     top_budget = max([p["budget_pence"] for p in points] + [1])

@@ -53,7 +53,7 @@ def _year_start(text: str) -> int | None:
 def _years(data: bytes) -> tuple[list[tuple[int, int, int, int]], list[Problem]]:
     """(row, first calendar year, budget pence, staff days) per row of the years file."""
     table, problems = read_csv(data, required=YEAR_COLUMNS, max_rows=20)
-    rows = []
+    rows: list[tuple[int, int, int, int]] = []
     for n, row in table.rows:
         start, budget, staff = _year_start(row["year"]), parse_pence(row["budget"]), None
         staff = parse_count(row["staff_days"])

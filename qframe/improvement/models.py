@@ -154,7 +154,7 @@ ALLOWED = {
 
 @event.listens_for(PlanRun, "before_update")
 def _freeze_run(_mapper: Any, _connection: Any, target: PlanRun) -> None:
-    state = inspect(target)
+    state: Any = inspect(target)
     history = state.attrs.status.history
     was = history.deleted[0] if history.deleted else target.status
     fields, into = ALLOWED.get(was, (set(), set()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -83,7 +85,7 @@ def new():  # type: ignore[no-untyped-def]
     return render_template("improvement/new.html", form=form, problems=problems), status
 
 
-def _show(plan, form, problems=None, status=200):  # type: ignore[no-untyped-def]
+def _show(plan: Any, form: Any, problems: Any = None, status: int = 200) -> Any:
     return render_template(
         "improvement/show.html",
         plan=plan,
@@ -93,10 +95,10 @@ def _show(plan, form, problems=None, status=200):  # type: ignore[no-untyped-def
     ), status
 
 
-def plan_runs(plan):  # type: ignore[no-untyped-def]
+def plan_runs(plan: Any) -> list[Any]:
     from .models import PlanRun
 
-    return db.session.scalars(select(PlanRun).where(PlanRun.plan_id == plan.id)).all()
+    return list(db.session.scalars(select(PlanRun).where(PlanRun.plan_id == plan.id)))
 
 
 @bp.get("/<int:plan_id>")
@@ -161,7 +163,7 @@ def export(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def export_rows(plan, record):  # type: ignore[no-untyped-def]
+def export_rows(plan: Any, record: Any) -> tuple[list[str], list[list[Any]]]:
     header = [
         "project",
         "title",

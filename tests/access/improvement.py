@@ -38,19 +38,15 @@ ROUTES = {
     "improvement.show": Route(_plan, allowed=MANAGERS),
     "improvement.propose": Route(lambda t: f"{_plan(t)}/runs", method="POST", allowed=MANAGERS),
     "improvement.run": Route(_run, allowed=MANAGERS),
-    "improvement.approve": Route(
-        lambda t: f"{_run(t)}/approve", method="POST", allowed=MANAGERS
-    ),
+    "improvement.approve": Route(lambda t: f"{_run(t)}/approve", method="POST", allowed=MANAGERS),
     "improvement.export": Route(lambda t: f"{_run(t)}.csv", allowed=MANAGERS),
-    "improvement.funded": Route(lambda t: "/improvement/funded", allowed=("admin", "provider_lead")),
+    "improvement.funded": Route(
+        lambda t: "/improvement/funded", allowed=("admin", "provider_lead")
+    ),
     "improvement_api.plans": Route(lambda t: "/api/v1/improvement/plans", allowed=MANAGERS),
     "improvement_api.plan": Route(_api, allowed=MANAGERS),
-    "improvement_api.run": Route(
-        lambda t: f"{_api(t)}/runs/{_ids(t)[1]}", allowed=MANAGERS
-    ),
-    "improvement_api.propose": Route(
-        lambda t: f"{_api(t)}/runs", method="POST", allowed=MANAGERS
-    ),
+    "improvement_api.run": Route(lambda t: f"{_api(t)}/runs/{_ids(t)[1]}", allowed=MANAGERS),
+    "improvement_api.propose": Route(lambda t: f"{_api(t)}/runs", method="POST", allowed=MANAGERS),
     "improvement_api.approve": Route(
         lambda t: f"{_api(t)}/runs/{_ids(t)[1]}/approve", method="POST", allowed=MANAGERS
     ),

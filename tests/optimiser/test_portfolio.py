@@ -207,3 +207,12 @@ def test_the_plan_matches_exhaustive_search_and_respects_every_limit(case) -> No
         assert all(finish.get(q, 99) < s.start for q in s.project.prerequisites)
     assert len(plan.scheduled) + len(plan.rejected) == len(projects)
     assert "gap" not in {r.reason for r in plan.rejected if r.project.gain > 0}
+
+
+def test_the_curve_marks_budgets_too_small_for_the_minimum_instead_of_failing() -> None:
+    # X (P1) and Z (P2) cost £60k each in one year: the minimum of one each needs £120k
+    items = [proj("X", "P1", 5, 60, 1, 0), proj("Z", "P2", 1, 60, 1, 0)]
+    curve = trade_off(
+        items, Horizon((120 * K,), (10,)), [Decimal("0.5"), Decimal(1)], min_projects_per_provider=1
+    )
+    assert [(p.feasible, p.gain) for p in curve] == [(False, 0.0), (True, pytest.approx(6))]
