@@ -42,11 +42,15 @@ def load(ctx: DemoContext) -> None:
     first = 2026
     years = write_csv(
         ["year", "budget", "staff_days"],
-        [[f"{first + i}/{(first + i + 1) % 100:02d}", 450_000 + 50_000 * i, 900] for i in range(3)],
+        [
+            [f"{first + i}/{(first + i + 1) % 100:02d}", 400_000 + 50_000 * i, 1800]
+            for i in range(3)
+        ],
     )
     rows = []
     for org in providers:
-        picked = rng.sample(IDEAS, 4)
+        # audit training and the electronic observations built on it, plus two more
+        picked = IDEAS[2:4] + rng.sample(IDEAS[:2] + IDEAS[4:], 2)
         stems = {stem for _t, stem, _d in picked}
         for title, stem, duration in picked:
             gain = Decimal(rng.randint(10, 60)) / 10
@@ -89,7 +93,7 @@ def load(ctx: DemoContext) -> None:
     )
     run = propose_run(proposer, plan, Decimal(0), 0)
     approve_run(checker, run)
-    propose_run(proposer, plan, Decimal(0), 1)
+    propose_run(proposer, plan, Decimal(40), 1)
     funded = sum(1 for line in run.lines if line.funded)
     ctx.report.append(
         f"Health improvement plan: {len(rows)} projects, {funded} funded over 3 years "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -108,7 +109,7 @@ def propose_run(
                 organisation_id=p.organisation_id,
                 funded=False,
                 reason=r.reason,
-                detail=r.detail[:500],
+                detail=_labelled(plan, r.detail)[:500],
             )
         )
     db.session.flush()
@@ -120,6 +121,11 @@ def propose_run(
         after={"plan": plan.id, "gain": str(run.total_gain), "funded": len(result.scheduled)},
     )
     return run
+
+
+def _labelled(plan: ImprovementPlan, detail: str) -> str:
+    """The optimiser's "year 2" as the plan's financial year."""
+    return re.sub(r"\byear (\d+)", lambda m: plan.year_label(int(m.group(1)) - 1), detail)
 
 
 def approve_run(actor: Any, run: PlanRun) -> PlanRun:

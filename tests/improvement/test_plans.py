@@ -66,6 +66,8 @@ def test_the_proposed_run_is_the_hand_checked_plan_with_reasons(tree) -> None:
     assert funded == {"A": (0, 1), "C": (0, 1), "B": (2, 2)}
     why = {line.project.code: line.reason for line in run.lines if not line.funded}
     assert why == {"D": "budget", "E": "budget", "F": "capacity", "G": "prerequisite"}
+    detail = {line.project.code: line.detail for line in run.lines}
+    assert "2028/29 has 70 left" in detail["F"]  # 100 days less B's 30, in the plan's 3rd year
     assert run.total_gain == Decimal(15)
     assert (run.gain_low, run.gain_high) == (Decimal(9), Decimal(20))
     assert run.spend_pence == [10_000_000, 10_000_000, 5_000_000]
