@@ -93,7 +93,7 @@ def load(ctx: DemoContext) -> None:
     )
     run = propose_run(proposer, plan, Decimal(0), 0)
     approve_run(checker, run)
-    propose_run(proposer, plan, Decimal(40), 1)
+    propose_run(proposer, plan, Decimal(25), 1)
     funded = sum(1 for line in run.lines if line.funded)
     ctx.report.append(
         f"Health improvement plan: {len(rows)} projects, {funded} funded over 3 years "

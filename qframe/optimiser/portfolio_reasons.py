@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from .portfolio_inputs import Horizon, Project
@@ -74,7 +75,9 @@ def _reason(
     staff: list[int],
 ) -> Rejected:
     if p.project_id not in considered:
-        return Rejected(p, "low_value", "its expected gain per £ is below the plan's floor")
+        spent = Decimal(p.cost_pence * p.duration) / 100_000_000
+        per = (Decimal(repr(p.gain)) / spent).quantize(Decimal("0.1"))
+        return Rejected(p, "low_value", f"it gains {per} points per £1m spent, below the floor")
     if p.earliest_start + p.duration > years:
         return Rejected(
             p,

@@ -84,7 +84,9 @@ def test_the_worked_example_says_why_each_other_project_is_out() -> None:
 
 def test_a_floor_on_gain_per_pound_leaves_out_the_poor_value_project() -> None:
     plan = plan_portfolio(EXAMPLE, HORIZON, min_gain_per_million=Decimal(10))
-    assert {r.project.project_id: r.reason for r in plan.rejected}["E"] == "low_value"
+    [e] = [r for r in plan.rejected if r.project.project_id == "E"]
+    assert e.reason == "low_value"
+    assert "gains 3.7 points per £1m" in e.detail  # 1 point for £270k
     assert plan.total_gain == pytest.approx(15)
 
 
