@@ -42,6 +42,8 @@ BLUEPRINTS = (
     "qframe.rewards.award_views",
     "qframe.improvement.views",
     "qframe.improvement.api",
+    "qframe.assessment.views",
+    "qframe.assessment.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -62,6 +64,7 @@ MODEL_MODULES = (
     "qframe.publication.models",
     "qframe.rewards.models",
     "qframe.improvement.models",
+    "qframe.assessment.models",
 )
 
 

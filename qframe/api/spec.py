@@ -18,6 +18,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.frameworks.api",
     "qframe.measurements.api",
     "qframe.improvement.api",
+    "qframe.assessment.api",
 )
 
 PROBLEM = {

@@ -124,6 +124,12 @@ NAV: list[NavItem] = [
         "What providers promise their populations, with status worked out from the data.",
     ),
     NavItem(
+        "Baseline assessments",
+        "assessment.index",
+        ("commissioner", "provider_lead"),
+        "Each organisation's honest self-assessment of quality and governance, reviewed.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),
