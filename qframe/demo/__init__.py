@@ -25,6 +25,7 @@ STEPS = (
     "qframe.rewards.demo",
     "qframe.escalation.demo",
     "qframe.improvement.demo",
+    "qframe.assessment.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

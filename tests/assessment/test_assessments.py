@@ -149,3 +149,17 @@ def test_the_csv_export_has_one_row_per_area(tree, client, login_as, make_user) 
     login_as("provider_lead", [tree.trust_a])
     lines = client.get("/assessment/assessments.csv").get_data(as_text=True).strip().splitlines()
     assert len(lines) == 1 + len(a.items)
+
+
+def test_the_commissioners_published_framework_domains_come_first(tree, make_user) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "escalation"))
+    import ladder_builders
+
+    ladder_builders.make_framework(tree.icb)  # domains Safety and Experience, 2025/26
+    commissioner = make_user("commissioner", [tree.icb])
+    a = start_assessment(commissioner, tree.trust_a, "2025/26", date(2026, 6, 30), TODAY)
+    assert [i.label for i in a.items[:2]] == ["Domain: Safety", "Domain: Experience"]
+    assert len(a.items) == 2 + len(GOVERNANCE_AREAS)
