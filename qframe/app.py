@@ -44,6 +44,8 @@ BLUEPRINTS = (
     "qframe.improvement.api",
     "qframe.assessment.views",
     "qframe.assessment.api",
+    "qframe.devplans.views",
+    "qframe.devplans.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -65,6 +67,7 @@ MODEL_MODULES = (
     "qframe.rewards.models",
     "qframe.improvement.models",
     "qframe.assessment.models",
+    "qframe.devplans.models",
 )
 
 

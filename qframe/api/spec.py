@@ -19,6 +19,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.measurements.api",
     "qframe.improvement.api",
     "qframe.assessment.api",
+    "qframe.devplans.api",
 )
 
 PROBLEM = {

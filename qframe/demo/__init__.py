@@ -26,6 +26,7 @@ STEPS = (
     "qframe.escalation.demo",
     "qframe.improvement.demo",
     "qframe.assessment.demo",
+    "qframe.devplans.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

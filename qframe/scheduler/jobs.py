@@ -130,6 +130,14 @@ JOBS: dict[str, JobSpec] = {
             grace=timedelta(hours=12),
         ),
         JobSpec(
+            "development-plan-overdue",
+            "Overdue development plan milestones to the provider's inbox (once each)",
+            "daily at 06:20",
+            {"hour": 6, "minute": 20},
+            hook("qframe.devplans.jobs", "notify_overdue_milestones"),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
             "email-outbox",
             "Send queued notification e-mails (only when SMTP_HOST is set)",
             "every 5 minutes",

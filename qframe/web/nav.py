@@ -130,6 +130,12 @@ NAV: list[NavItem] = [
         "Each organisation's honest self-assessment of quality and governance, reviewed.",
     ),
     NavItem(
+        "Development plans",
+        "devplans.index",
+        ("commissioner", "provider_lead"),
+        "Actions with owners and dated milestones, judged by the data or signed off.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),
