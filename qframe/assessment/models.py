@@ -110,7 +110,7 @@ class AssessmentReminder(db.Model):
 
 @event.listens_for(Assessment, "before_update")
 def _freeze_accepted(_mapper: Any, _connection: Any, target: Assessment) -> None:
-    history = inspect(target).attrs.status.history
+    history: Any = inspect(target).attrs.status.history
     was = history.deleted[0] if history.deleted else target.status
     if was == "accepted":
         raise Immutable(f"assessment {target.id} is accepted: start a new one instead")

@@ -121,11 +121,11 @@ def save_items(actor: Any, assessment: Assessment, rows: dict[str, dict[str, str
         raise ValidationFailed("Nothing was saved", problems)
     before = {i.area: i.rating for i in assessment.items}
     for item in assessment.items:
-        row = rows.get(item.area)
-        if row is not None:
-            item.rating = row.get("rating", "").strip() or None
-            item.evidence = row.get("evidence", "").strip()
-            item.named = row.get("named", "").strip()
+        given = rows.get(item.area)
+        if given is not None:
+            item.rating = given.get("rating", "").strip() or None
+            item.evidence = given.get("evidence", "").strip()
+            item.named = given.get("named", "").strip()
     db.session.flush()
     audit.record(
         actor,

@@ -18,9 +18,10 @@ from decimal import Decimal
 import pulp
 
 from ._highs import SOLVER, Deadline
-from .errors import InvalidInput, SolverFailed
+from .errors import InvalidInput
 from .portfolio_inputs import Horizon, Project, input_problems
 from .portfolio_reasons import Rejected, Scheduled, why_not
+from .portfolio_solve import solve_mip
 
 
 @dataclass(frozen=True)
@@ -45,31 +46,6 @@ class Portfolio:
 def starts(p: Project, years: int) -> range:
     """The years a project may start in and still finish inside the plan."""
     return range(p.earliest_start, years - p.duration + 1)
-
-
-def _solve(prob: pulp.LpProblem, deadline: Deadline, gap_rel: float) -> tuple[float, float, float]:
-    solver = pulp.HiGHS(msg=False, timeLimit=deadline.remaining(), gapRel=gap_rel, gapAbs=0.0)
-    started = time.perf_counter()
-    try:
-        stats = prob.solve(solver)
-    except Exception as exc:  # anything inside PuLP or highspy leaves nothing to trust
-        raise SolverFailed(f"the solver failed: {type(exc).__name__}: {exc}") from exc
-    seconds = time.perf_counter() - started
-    if stats.status == pulp.LpSolveStatus.Infeasible:
-        # everything else allows funding nothing, so only the per-provider minimum can bind
-        raise InvalidInput(
-            [
-                "no plan funds the minimum number of projects for every provider within the "
-                "yearly budgets, staff capacity and prerequisites"
-            ]
-        )
-    if stats.status != pulp.LpSolveStatus.Optimal or not stats.has_solution:
-        raise SolverFailed(
-            f"the solver stopped with status {stats.status_str} after {seconds:.2f} s"
-        )
-    objective = float(stats.objective or 0.0)
-    bound = float(stats.best_bound) if stats.best_bound is not None else objective
-    return objective, max(bound, objective), seconds
 
 
 def plan_portfolio(
@@ -132,7 +108,7 @@ def plan_portfolio(
         if min_projects_per_provider:
             raise InvalidInput(["no project can be funded, so no provider's minimum can be met"])
     else:
-        _objective, bound, solve_seconds = _solve(prob, deadline, gap_rel)
+        _objective, bound, solve_seconds = solve_mip(prob, deadline, gap_rel)
     chosen = {pid: s for (pid, s), v in x.items() if (v.varValue or 0.0) > 0.5}
     scheduled, rejected = why_not(projects, horizon, chosen, cheap)
     return _totals(scheduled, rejected, horizon, bound, build_seconds, solve_seconds, len(x))
