@@ -43,6 +43,12 @@ BLUEPRINTS = (
     "qframe.fhir.api",
     "qframe.opendata.api",
     "qframe.opendata.views",
+    "qframe.improvement.views",
+    "qframe.improvement.api",
+    "qframe.assessment.views",
+    "qframe.assessment.api",
+    "qframe.devplans.views",
+    "qframe.devplans.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -62,6 +68,9 @@ MODEL_MODULES = (
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",
+    "qframe.improvement.models",
+    "qframe.assessment.models",
+    "qframe.devplans.models",
 )
 
 

@@ -19,6 +19,9 @@ API_MODULES: tuple[str, ...] = (
     "qframe.measurements.api",
     "qframe.fhir.api",
     "qframe.opendata.api",
+    "qframe.improvement.api",
+    "qframe.assessment.api",
+    "qframe.devplans.api",
 )
 
 PROBLEM = {

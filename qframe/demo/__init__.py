@@ -24,6 +24,9 @@ STEPS = (
     "qframe.scoring.demo",
     "qframe.rewards.demo",
     "qframe.escalation.demo",
+    "qframe.improvement.demo",
+    "qframe.assessment.demo",
+    "qframe.devplans.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

@@ -122,6 +122,22 @@ JOBS: dict[str, JobSpec] = {
             lookback=timedelta(days=32),
         ),
         JobSpec(
+            "assessment-reminders",
+            "Baseline assessment reminders 14 days before the due date and when overdue",
+            "daily at 06:10",
+            {"hour": 6, "minute": 10},
+            hook("qframe.assessment.jobs", "send_assessment_reminders"),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
+            "development-plan-overdue",
+            "Overdue development plan milestones to the provider's inbox (once each)",
+            "daily at 06:20",
+            {"hour": 6, "minute": 20},
+            hook("qframe.devplans.jobs", "notify_overdue_milestones"),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
             "email-outbox",
             "Send queued notification e-mails (only when SMTP_HOST is set)",
             "every 5 minutes",

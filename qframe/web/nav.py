@@ -124,6 +124,30 @@ NAV: list[NavItem] = [
         "What providers promise their populations, with status worked out from the data.",
     ),
     NavItem(
+        "Baseline assessments",
+        "assessment.index",
+        ("commissioner", "provider_lead"),
+        "Each organisation's honest self-assessment of quality and governance, reviewed.",
+    ),
+    NavItem(
+        "Development plans",
+        "devplans.index",
+        ("commissioner", "provider_lead"),
+        "Actions with owners and dated milestones, judged by the data or signed off.",
+    ),
+    NavItem(
+        "Improvement plans",
+        "improvement.index",
+        ("commissioner", "finance"),
+        "Which improvement projects to fund and when: timeline, trade-off curve, reasons.",
+    ),
+    NavItem(
+        "Improvement projects",
+        "improvement.funded",
+        ("provider_lead",),
+        "Your projects in approved health improvement plans, funded or not and why.",
+    ),
+    NavItem(
         "Publications",
         "publication.index",
         ALL,

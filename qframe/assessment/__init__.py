@@ -1,0 +1,1 @@
+"""Baseline assessment: each organisation's structured, honest self-assessment of quality."""

@@ -1,0 +1,1 @@
+"""Development plans: actions with owners and milestones, shown against the data or signed off."""

@@ -1,0 +1,8 @@
+"""Make the plan builders importable by this folder's tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
