@@ -1,0 +1,85 @@
+"""Hostile input refused at the edge: NUL bytes anywhere we read, JSON too big or too deep.
+
+PostgreSQL cannot store a NUL in text (the driver raises), and SQLite silently stores one, so a
+NUL is refused with 400 before any view runs, whatever the database. JSON is measured before it
+is parsed: Python's parser recurses, and thousands of nested brackets would overflow the stack.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask, abort, request
+from flask.json.provider import DefaultJSONProvider
+
+from qframe.errors import Problem, TooLarge, ValidationFailed
+
+NUL = "\x00"
+JSON_MAX_DEPTH = 32
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# Whole strings (so brackets inside them are not counted) or a single bracket.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(data: bytes) -> int:
+    """The deepest bracket nesting in raw JSON text, found without parsing it."""
+    depth = deepest = 0
+    for match in _JSON_TOKENS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with size and depth checked before parsing and NUL refused after."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        data = s.encode() if isinstance(s, str) else s
+        limit = int(self._app.config.get("JSON_MAX_BYTES", 10_485_760))
+        if len(data) > limit:
+            raise TooLarge(f"JSON bodies are limited to {limit:,} bytes")
+        if json_depth(data) > JSON_MAX_DEPTH:
+            raise ValidationFailed(
+                f"JSON nested deeper than {JSON_MAX_DEPTH} levels is not accepted",
+                [Problem("too_deep", f"Nesting is limited to {JSON_MAX_DEPTH} levels")],
+            )
+        value = json.loads(data, **kwargs)
+        if _has_nul(value):
+            raise ValidationFailed(
+                "The JSON contains a NUL character (\\u0000)",
+                [Problem("nul_byte", "NUL characters are not accepted")],
+            )
+        return value
+
+
+def _refuse_nul() -> None:
+    if NUL in request.path or any(NUL in k or NUL in v for k, v in request.args.items(multi=True)):
+        abort(400, "The address contains a NUL character, which is not accepted.")
+    if any(NUL in value for _name, value in request.headers.items()):
+        abort(400, "A request header contains a NUL character, which is not accepted.")
+    if request.mimetype in FORM_TYPES:
+        fields = request.form.items(multi=True)
+        names = [f.filename or "" for f in request.files.values()]
+        if any(NUL in k or NUL in v for k, v in fields) or any(NUL in n for n in names):
+            abort(400, "The form contains a NUL character, which is not accepted.")
+
+
+def init_hostile_input(app: Flask) -> None:
+    app.json = GuardedJSONProvider(app)
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
