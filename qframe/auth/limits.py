@@ -63,9 +63,8 @@ def _count(*conditions: object) -> int:
     return db.session.scalar(query) or 0
 
 
-def backoff_seconds(failures: int) -> int:
+def backoff_seconds(failures: int, base: int) -> int:
     """Wait required after the n-th failure from one address on one account (0, 0, 1, 2, 4 …)."""
-    base = int(current_app.config.get("LOGIN_BACKOFF_SECONDS", 1))
     if failures <= BACKOFF_FREE_FAILURES or base <= 0:
         return 0
     return int(base * 2 ** min(failures - BACKOFF_FREE_FAILURES - 1, 10))
@@ -74,6 +73,9 @@ def backoff_seconds(failures: int) -> int:
 def reserve_attempt(email: str, address: str) -> Attempt:
     """Count the recent failures and record this guess as one, or raise LoginRefused."""
     _lock(f"login-account:{email}", f"login-address:{address}")
+    # Take the lock first (SQLite: the first statement), then read the clock: a guess that
+    # queued behind others must not see their later timestamps as "in the future".
+    db.session.execute(select(LoginAttempt.id).where(LoginAttempt.id == 0))
     now = utcnow()
     window = now - timedelta(minutes=int(current_app.config["LOGIN_WINDOW_MINUTES"]))
     limit = int(current_app.config["LOGIN_MAX_FAILURES"])
@@ -83,7 +85,9 @@ def reserve_attempt(email: str, address: str) -> Attempt:
         .where(recent, LoginAttempt.email == email, LoginAttempt.address == address)
         .order_by(LoginAttempt.at.desc())
     ).all()
-    waited = not pair or now >= _aware(pair[0]) + timedelta(seconds=backoff_seconds(len(pair)))
+    waited = not pair or now >= _aware(pair[0]) + timedelta(
+        seconds=backoff_seconds(len(pair), int(current_app.config["LOGIN_BACKOFF_SECONDS"]))
+    )
     if (
         len(pair) >= limit
         or not waited
