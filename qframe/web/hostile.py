@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 
 from qframe.errors import Problem, TooLarge, ValidationFailed
@@ -46,19 +46,27 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def check_json_text(data: bytes, limit: int) -> None:
+    """Refuse JSON over the size limit (413) or nested too deep (422), before parsing it."""
+    if len(data) > limit:
+        raise TooLarge(f"JSON bodies are limited to {limit:,} bytes")
+    if json_depth(data) > JSON_MAX_DEPTH:
+        raise ValidationFailed(
+            f"JSON nested deeper than {JSON_MAX_DEPTH} levels is not accepted",
+            [Problem("too_deep", f"Nesting is limited to {JSON_MAX_DEPTH} levels")],
+        )
+
+
+def _json_limit(app: Flask) -> int:
+    return int(app.config.get("JSON_MAX_BYTES", 10_485_760))
+
+
 class GuardedJSONProvider(DefaultJSONProvider):
     """Flask's JSON, with size and depth checked before parsing and NUL refused after."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         data = s.encode() if isinstance(s, str) else s
-        limit = int(self._app.config.get("JSON_MAX_BYTES", 10_485_760))
-        if len(data) > limit:
-            raise TooLarge(f"JSON bodies are limited to {limit:,} bytes")
-        if json_depth(data) > JSON_MAX_DEPTH:
-            raise ValidationFailed(
-                f"JSON nested deeper than {JSON_MAX_DEPTH} levels is not accepted",
-                [Problem("too_deep", f"Nesting is limited to {JSON_MAX_DEPTH} levels")],
-            )
+        check_json_text(data, _json_limit(self._app))  # type: ignore[arg-type]
         value = json.loads(data, **kwargs)
         if _has_nul(value):
             raise ValidationFailed(
@@ -80,6 +88,15 @@ def _refuse_nul() -> None:
             abort(400, "The form contains a NUL character, which is not accepted.")
 
 
+def _guard_json_body() -> None:
+    # Some features parse the body themselves (exact decimals): measure it for all of them.
+    if request.is_json and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        data = request.get_data(cache=True)
+        if b"\x00" in data:
+            abort(400, "The body contains a NUL byte, which is not accepted.")
+        check_json_text(data, _json_limit(current_app))
+
+
 def init_hostile_input(app: Flask) -> None:
     app.json = GuardedJSONProvider(app)
-    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_nul)
+    app.before_request_funcs.setdefault(None, [])[:0] = [_refuse_nul, _guard_json_body]

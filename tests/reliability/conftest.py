@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
 from flask import Flask
 from sqlalchemy import delete, select
 
