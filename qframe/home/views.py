@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -32,7 +34,8 @@ def healthz():  # type: ignore[no-untyped-def]
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.invalidate()
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
 

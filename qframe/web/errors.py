@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -35,10 +37,8 @@ UNAVAILABLE = (
 def _without_database() -> None:
     """Render as a signed-out visitor: the page must not need the (possibly broken) database."""
     g._login_user = login_manager.anonymous_user()
-    try:
+    with contextlib.suppress(SQLAlchemyError):
         db.session.rollback()
-    except SQLAlchemyError:
-        db.session.invalidate()
 
 
 def database_unusable(error: Exception) -> bool:

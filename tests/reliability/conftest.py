@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import delete, select
+from sqlalchemy.engine import make_url
 
 from qframe.app import create_app
 from qframe.auth.models import LoginAttempt, User
@@ -81,3 +85,67 @@ def rel() -> Iterator[SimpleNamespace]:
     for app in made:
         with app.app_context():
             db.engine.dispose()
+
+
+class Forwarder:
+    """A TCP relay to the database that the test can cut and restore: an outage on demand."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = ("127.0.0.1", target_port)
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.sockets: list[socket.socket] = []
+        self.running = False
+
+    def start(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        self.server.settimeout(0.1)
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                client, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self.running = False
+        self.server.close()
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        self.sockets.clear()
+
+
+@pytest.fixture
+def forwarder() -> Iterator[Forwarder]:
+    url = make_url(os.environ.get("QFRAME_TEST_DATABASE_URL", "postgresql://x@127.0.0.1:1/x"))
+    relay = Forwarder(url.port or 5432)
+    relay.start()
+    yield relay
+    if relay.running:
+        relay.stop()
