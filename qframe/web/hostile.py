@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
 from qframe.errors import Problem, TooLarge, ValidationFailed
 
@@ -21,6 +22,8 @@ JSON_MAX_DEPTH = 32
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 # Whole strings (so brackets inside them are not counted) or a single bracket.
 _JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# The escape \u0000 itself, not an escaped backslash followed by the text "u0000".
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def json_depth(data: bytes) -> int:
@@ -34,6 +37,13 @@ def json_depth(data: bytes) -> int:
         elif token in (b"]", b"}"):
             depth -= 1
     return deepest
+
+
+def _nul_in_json() -> ValidationFailed:
+    return ValidationFailed(
+        "The JSON contains a NUL character (\\u0000)",
+        [Problem("nul_byte", "NUL characters are not accepted")],
+    )
 
 
 def _has_nul(value: Any) -> bool:
@@ -69,10 +79,7 @@ class GuardedJSONProvider(DefaultJSONProvider):
         check_json_text(data, _json_limit(self._app))  # type: ignore[arg-type]
         value = json.loads(data, **kwargs)
         if _has_nul(value):
-            raise ValidationFailed(
-                "The JSON contains a NUL character (\\u0000)",
-                [Problem("nul_byte", "NUL characters are not accepted")],
-            )
+            raise _nul_in_json()
         return value
 
 
@@ -95,8 +102,23 @@ def _guard_json_body() -> None:
         if b"\x00" in data:
             abort(400, "The body contains a NUL byte, which is not accepted.")
         check_json_text(data, _json_limit(current_app))
+        if _ESCAPED_NUL.search(data):
+            raise _nul_in_json()
+
+
+# Most tables' keys are PostgreSQL INTEGER: a larger id is no record (404), not a driver error.
+MAX_URL_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:id>` from 0 to MAX_URL_ID."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_URL_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_hostile_input(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     app.json = GuardedJSONProvider(app)
     app.before_request_funcs.setdefault(None, [])[:0] = [_refuse_nul, _guard_json_body]
