@@ -1,14 +1,23 @@
-"""Engine set-up: SQLite for concurrent use (WAL, busy timeout, BEGIN IMMEDIATE)."""
+"""Engine set-up: SQLite for concurrent use (WAL, busy timeout, the write lock only for writers).
+
+Reads never wait on a writer: a request with a safe method (GET, HEAD, OPTIONS) opens a deferred
+transaction, which in WAL mode reads a snapshot without any lock. Everything else (unsafe
+requests, CLI commands, scheduler jobs) starts with BEGIN IMMEDIATE, so concurrent
+read-modify-write updates queue on the busy timeout instead of being lost. A GET view that must
+write calls `will_write()` before its first query.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from qframe.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_database(app: Flask) -> None:
@@ -19,10 +28,20 @@ def configure_database(app: Flask) -> None:
             _configure_sqlite(engine, int(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
 
 
+def will_write() -> None:
+    """Mark the current request as a writer: its transactions take the write lock up front."""
+    g.qframe_writes = True
+
+
+def takes_write_lock() -> bool:
+    """True unless this is a read-only request (safe method, not marked by `will_write`)."""
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS or bool(g.get("qframe_writes"))
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    # pysqlite's own transaction handling defers BEGIN and cannot issue BEGIN IMMEDIATE, so
-    # take control of it: every transaction takes the write lock up front. Concurrent
-    # read-modify-write requests then queue (busy timeout) instead of silently losing updates.
+    # pysqlite's own transaction handling cannot issue BEGIN IMMEDIATE, so take control of it.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -35,4 +54,4 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if takes_write_lock() else "BEGIN")

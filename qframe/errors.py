@@ -58,3 +58,9 @@ class Immutable(Conflict):
 
 class TooLarge(DomainError):
     status = 413
+
+
+class Unavailable(DomainError):
+    """The service is briefly overloaded or its database is unusable: try again shortly."""
+
+    status = 503

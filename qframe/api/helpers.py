@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from qframe.errors import Problem, ValidationFailed
 
@@ -60,3 +61,19 @@ def problems_from(messages: Any, path: str = "") -> list[Problem]:
     else:
         out.append(Problem("invalid", str(messages), column=path or None))
     return out
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """An ISO 8601 timestamp that always carries its offset (SQLite hands back naive UTC)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+class UtcDateTime(fields.DateTime):
+    """A marshmallow DateTime whose output always carries an offset (naive values are UTC)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -7,12 +7,14 @@ A feature's api module exposes `OPENAPI_PATHS: dict[path, {method: operation}]` 
 from __future__ import annotations
 
 import importlib
+from decimal import Decimal
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 import qframe
+from qframe.web.hostile import MAX_URL_ID
 
 API_MODULES: tuple[str, ...] = (
     "qframe.frameworks.api",
@@ -64,4 +66,71 @@ def build_spec() -> dict[str, Any]:
             spec.path(path=path, operations=operations)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
-    return document
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                for status, description in EVERY_OPERATION.items():
+                    operation["responses"].setdefault(status, _error(description))
+                _bound_path_ids(operation.get("parameters", []))
+    return _numbers_as_numbers(document)
+
+
+# Answers any operation can give: hostile input refused at the edge, a busy or absent database.
+EVERY_OPERATION = {
+    "400": "The request could not be understood (e.g. a NUL byte)",
+    "404": "No such record in your scope",
+    "413": "The body is too large",
+    "503": "The database is busy or unavailable; retry after Retry-After seconds",
+}
+# Every string the API accepts excludes NUL (PostgreSQL cannot store it; it is refused).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _bound_path_ids(parameters: list[dict[str, Any]]) -> None:
+    # `<int:...>` in a URL matches 0 … MAX_URL_ID (qframe.web.hostile): say so.
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and schema.get("type") == "integer":
+            schema.setdefault("minimum", 0)
+            schema.setdefault("maximum", MAX_URL_ID)
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+NUMERIC_KEYWORDS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+
+
+def _numbers_as_numbers(node: Any) -> Any:
+    """Numbers as JSON numbers and strings without NUL (the API refuses NUL).
+
+    apispec writes a Decimal bound (`Range(min=Decimal("0"))`) as the string "0", which JSON
+    Schema rejects."""
+    if isinstance(node, dict):
+        node = {
+            key: _as_number(value) if key in NUMERIC_KEYWORDS else _numbers_as_numbers(value)
+            for key, value in node.items()
+        }
+        if _plain_string(node):
+            node["pattern"] = NO_NUL
+        return node
+    if isinstance(node, list):
+        return [_numbers_as_numbers(value) for value in node]
+    return node
+
+
+def _plain_string(node: dict[str, Any]) -> bool:
+    kinds = node.get("type")
+    is_string = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
+    return is_string and not ({"pattern", "enum", "format", "const"} & node.keys())
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str | Decimal):
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return value

@@ -6,15 +6,15 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
+from qframe.auth.limits import Attempt, LoginRefused, clear_failures
 from qframe.auth.models import ROLES, ApiToken, LoginAttempt, User, UserScope
-from qframe.auth.passwords import dummy_verify, hash_password, verify_password
+from qframe.auth.passwords import hash_password
 from qframe.errors import Conflict, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
@@ -32,15 +32,6 @@ ROLE_SCOPE_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class LoginRefused(Exception):
-    """Sign-in failed; the message is deliberately the same whatever the cause."""
-
-    GENERIC = "Those details did not match an active account, or too many attempts were made."
-
-    def __init__(self) -> None:
-        super().__init__(self.GENERIC)
-
-
 def _scrypt_n() -> int:
     return int(current_app.config["PASSWORD_SCRYPT_N"])
 
@@ -49,43 +40,20 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """Return the user for valid credentials, or raise LoginRefused (rate-limited)."""
-    email = normalise_email(email)
-    window = utcnow() - timedelta(minutes=int(current_app.config["LOGIN_WINDOW_MINUTES"]))
-    limit = int(current_app.config["LOGIN_MAX_FAILURES"])
-    recent = db.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.at >= window)
-        .where((LoginAttempt.email == email) | (LoginAttempt.address == address))
-    )
-    user = db.session.scalar(select(User).where(User.email == email))
-    if (recent or 0) >= limit * 4 or _account_failures(email, window) >= limit:
-        dummy_verify(_scrypt_n())
+def complete_sign_in(attempt: Attempt) -> User:
+    """After a correct password: clear this address's failures, stamp and audit the sign-in."""
+    user = db.session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    if user is None or not user.active:
         raise LoginRefused
-    if user is None:
-        dummy_verify(_scrypt_n())
-    ok = user is not None and verify_password(password, user.password_hash) and user.active
-    if not ok or user is None:
-        db.session.add(LoginAttempt(email=email, address=address))
-        db.session.flush()
-        raise LoginRefused
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    clear_failures(attempt)
     user.last_login_at = utcnow()
-    audit.record(user, "auth.login", "user", user.id, detail=f"from {address}")
+    audit.record(user, "auth.login", "user", user.id, detail=f"from {attempt.address}")
     return user
 
 
-def _account_failures(email: str, since: object) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.email == email, LoginAttempt.at >= since)
-        )
-        or 0
-    )
+def forget_attempt(attempt: Attempt) -> None:
+    """A guess that was never checked (the server was too busy) is not a failure."""
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.attempt_id))
 
 
 def end_sessions(user: User, actor: User | None, reason: str) -> None:

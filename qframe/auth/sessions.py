@@ -48,6 +48,10 @@ def init_sessions(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
+        if "Authorization" in request.headers:
+            # A request that carries credentials in a header is authenticated by them alone:
+            # its cookies are ignored, which is what makes exempting it from CSRF safe.
+            return _user_from_header()
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
@@ -59,9 +63,14 @@ def init_sessions(app: Flask) -> None:
 
     @login_manager.request_loader
     def _load_from_token(req: object) -> User | None:
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        from qframe.auth.services import user_for_token
+        return _user_from_header()
 
-        return user_for_token(header.removeprefix("Bearer ").strip())
+
+def _user_from_header() -> User | None:
+    """The user behind `Authorization: Bearer <token>`; any other scheme signs nobody in."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from qframe.auth.services import user_for_token
+
+    return user_for_token(header.removeprefix("Bearer ").strip())

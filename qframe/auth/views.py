@@ -8,8 +8,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qframe.auth.forms import LoginForm
-from qframe.auth.services import LoginRefused, authenticate, end_sessions
+from qframe.auth.hashing import check_password
+from qframe.auth.limits import reserve_attempt
+from qframe.auth.models import User
+from qframe.auth.services import (
+    LoginRefused,
+    complete_sign_in,
+    end_sessions,
+    forget_attempt,
+    normalise_email,
+)
 from qframe.auth.sessions import end_session, start_session
+from qframe.errors import Unavailable
 from qframe.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -27,6 +37,28 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.home")
 
 
+def _sign_in(email: str, password: str) -> User:
+    """Three short steps: reserve the guess (commit), check the password with no transaction
+    open (scrypt is slow; a transaction held across it would block other requests), record."""
+    try:
+        attempt = reserve_attempt(normalise_email(email), request.remote_addr or "?")
+    except LoginRefused:
+        db.session.rollback()
+        raise
+    db.session.commit()  # the reserved guess counts as a failure until proved right
+    try:
+        ok = check_password(attempt.password_hash, password)
+    except Unavailable:
+        forget_attempt(attempt)
+        db.session.commit()
+        raise
+    if not ok:
+        raise LoginRefused
+    user = complete_sign_in(attempt)
+    db.session.commit()
+    return user
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated and request.method == "GET":
@@ -35,15 +67,11 @@ def login():  # type: ignore[no-untyped-def]
     status = 200
     if form.validate_on_submit():
         try:
-            user = authenticate(
-                form.email.data or "", form.password.data or "", request.remote_addr or "?"
-            )
+            user = _sign_in(form.email.data or "", form.password.data or "")
         except LoginRefused as refused:
-            db.session.commit()  # keep the failed attempt: it feeds the rate limit
             form.password.errors = [str(refused)]
             status = 401
         else:
-            db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":

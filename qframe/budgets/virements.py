@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
@@ -87,14 +87,16 @@ def request_virement(
     reason: str,
     expected_versions: Mapping[int, int] | None = None,
 ) -> Virement:
-    """Move money now if within the delegated limit, otherwise queue it for finance."""
+    """Move money now if this month's delegated total stays within the limit, else queue it
+    for finance."""
     source, target = _load_lines(holder, year, from_line_id, to_line_id)
     check_versions([source, target], expected_versions)
     closed = closed_months(holder.id, year)
     _check_amount(source, amount_pence, closed)
     if not reason.strip():
         raise _refuse("Say why the money is being moved", "reason")
-    within = amount_pence <= holder.delegated_limit_pence
+    delegated_so_far = _delegated_this_month(holder)
+    within = delegated_so_far + amount_pence <= holder.delegated_limit_pence
     virement = Virement(
         holder=holder,
         year=year,
@@ -116,9 +118,30 @@ def request_virement(
         "virement",
         virement.id,
         after=_snapshot(virement),
-        detail=f"delegated limit {money(holder.delegated_limit_pence)}",
+        detail=f"delegated limit {money(holder.delegated_limit_pence)} a month; "
+        f"{money(delegated_so_far)} already moved under it this month",
     )
     return virement
+
+
+def _delegated_this_month(holder: BudgetHolder) -> int:
+    """Pence this holder moved without finance this calendar month (UTC): the limit is a running
+    total, so it cannot be split into many small virements that finance never sees."""
+    # Lock the holder first (PostgreSQL; SQLite's write lock already serialises writers) so
+    # two simultaneous virements cannot both fit under what is left.
+    db.session.execute(
+        select(BudgetHolder.id).where(BudgetHolder.id == holder.id).with_for_update()
+    )
+    now = utcnow()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Virement.amount_pence), 0)).where(
+            Virement.holder_id == holder.id,
+            Virement.status == "applied",
+            Virement.requested_at >= month_start,
+        )
+    )
+    return int(total or 0)
 
 
 def decide_virement(

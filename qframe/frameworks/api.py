@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from flask_login import current_user
 from marshmallow import Schema, fields
 
+from qframe.api.helpers import iso_utc
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks import services
@@ -30,7 +31,7 @@ def _summary(framework: Framework, indicators: int) -> dict[str, Any]:
         "status": framework.status,
         "owner": framework.owner.code if framework.owner else None,
         "indicators": indicators,
-        "published_at": framework.published_at.isoformat() if framework.published_at else None,
+        "published_at": iso_utc(framework.published_at),
         "url": url_for("frameworks_api.get_one", framework_id=framework.id),
     }
 
@@ -127,7 +128,7 @@ class FrameworkSummarySchema(Schema):
     status = fields.String()
     owner = fields.String(allow_none=True)
     indicators = fields.Integer()
-    published_at = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     url = fields.String()
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from qframe.extensions import db
 from qframe.web.access import login_required
 
 bp = Blueprint("home", __name__)
@@ -25,4 +30,17 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    return {"status": "ok"}
+    """Readiness: 200 only when the database answers, so a load balancer stops sending traffic."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/livez")
+def livez():  # type: ignore[no-untyped-def]
+    """Liveness: the process is up and answering (the database is not consulted)."""
+    return {"status": "alive"}

@@ -184,14 +184,14 @@ OPENAPI_PATHS = {
         "get": {
             "summary": "Measurements in your scope, filtered and paginated",
             "parameters": [
-                {"name": n, "in": "query", "schema": {"type": t}}
-                for n, t in (
-                    ("framework", "string"),
-                    ("period", "string"),
-                    ("org", "string"),
-                    ("indicator", "string"),
-                    ("page", "integer"),
-                    ("per_page", "integer"),
+                {"name": n, "in": "query", "schema": {"type": t, **bounds}}
+                for n, t, bounds in (
+                    ("framework", "string", {}),
+                    ("period", "string", {}),
+                    ("org", "string", {}),
+                    ("indicator", "string", {}),
+                    ("page", "integer", {"minimum": 1, "maximum": 10**6}),
+                    ("per_page", "integer", {"minimum": 1, "maximum": MAX_PER_PAGE}),
                 )
             ],
             "responses": {

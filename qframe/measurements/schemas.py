@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from qframe.api.helpers import UtcDateTime
+
 MAX_BATCH = 10_000
 
 
@@ -73,7 +75,7 @@ class MeasurementOut(Schema):
     missing_reason = fields.String(allow_none=True)
     comment = fields.String(allow_none=True)
     source = fields.String()
-    submitted_at = fields.DateTime()
+    submitted_at = UtcDateTime()
     version = fields.Integer()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from qframe.audit.models import utcnow
 from qframe.extensions import db
 
-RUN_STATUSES = ("running", "succeeded", "failed", "skipped")
+RUN_STATUSES = ("running", "succeeded", "failed", "skipped", "dead")
 
 
 class JobRun(db.Model):
@@ -26,6 +26,10 @@ class JobRun(db.Model):
     # Which process ran it (host:pid), to tell two schedulers apart in the history.
     worker: Mapped[str] = mapped_column(String(120), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A running claim is only good until its lease ends: past it, the process is taken to have
+    # died, the run is marked dead and a scheduler runs the slot again (attempt + 1).
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __table_args__ = (UniqueConstraint("job_name", "scheduled_for"),)
     __mapper_args__ = {"version_id_col": version}

@@ -15,7 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from qframe.scheduler.jobs import JOBS, TIMEZONE, latest_fire_time
-from qframe.scheduler.runner import run_job
+from qframe.scheduler.runner import recover_dead_runs, run_job
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ def fire(app: Flask, name: str) -> None:
         now = datetime.now(UTC)
         # Late or coalesced runs are claimed under the latest time they were due.
         run_job(spec, latest_fire_time(spec, now) or now)
+        recover_dead_runs()
 
 
 def catch_up(app: Flask, now: datetime | None = None) -> None:
@@ -36,6 +37,8 @@ def catch_up(app: Flask, now: datetime | None = None) -> None:
     runs; a run that already happened is not repeated (its claim exists).
     """
     now = now or datetime.now(UTC)
+    with app.app_context():
+        recover_dead_runs()
     for spec in JOBS.values():
         latest = latest_fire_time(spec, now)
         if latest is not None and now - latest <= spec.grace:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+import contextlib
+
+from flask import Flask, g, jsonify, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from qframe.errors import DomainError, ValidationFailed
-from qframe.extensions import db
+from qframe.extensions import db, login_manager
 from qframe.web.access import wants_json
 
 TITLES = {
@@ -22,32 +25,61 @@ TITLES = {
     422: "The input was not accepted",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "The service is busy or briefly unavailable",
 }
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = (
+    "qframe cannot reach its database just now, or it is too busy. Nothing was saved. "
+    "Please try again in a minute."
+)
+
+
+def _without_database() -> None:
+    """Render as a signed-out visitor: the page must not need the (possibly broken) database."""
+    g._login_user = login_manager.anonymous_user()
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+
+
+def database_unusable(error: Exception) -> bool:
+    """A lock wait that ran out, a lost connection or a database that cannot be opened."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    text = str(getattr(error, "orig", error)).lower()
+    markers = ("database is locked", "unable to open database", "connection", "server closed")
+    return type(error).__name__ in {"OperationalError", "InterfaceError"} and any(
+        m in text for m in markers
+    )
 
 
 def _respond(status: int, message: str, problems: list[dict[str, object]] | None = None):  # type: ignore[no-untyped-def]
+    if status >= 500:
+        _without_database()
     if wants_json():
         body: dict[str, object] = {"error": TITLES.get(status, "Error"), "message": message}
         if problems is not None:
             body["problems"] = problems
-        return jsonify(body), status
+        return jsonify(body), status, _retry_after(status)
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-    return (
-        render_template(
-            template,
-            status=status,
-            title=TITLES.get(status, "Error"),
-            message=message,
-            problems=problems,
-        ),
-        status,
+    page = render_template(
+        template,
+        status=status,
+        title=TITLES.get(status, "Error"),
+        message=message,
+        problems=problems,
     )
+    return page, status, _retry_after(status)
+
+
+def _retry_after(status: int) -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):  # type: ignore[no-untyped-def]
-        db.session.rollback()
+        if error.status < 500:
+            db.session.rollback()
         problems = (
             [p.as_dict() for p in error.problems] if isinstance(error, ValidationFailed) else None
         )
@@ -73,8 +105,14 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         return _respond(status, error.description or TITLES.get(status, ""))
 
+    @app.errorhandler(SQLAlchemyError)
+    def _database(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
+        if database_unusable(error):
+            app.logger.warning("Database unusable: %s", error)
+            return _respond(503, UNAVAILABLE)
+        return _unexpected(error)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
-        db.session.rollback()
         app.logger.exception("Unhandled error", exc_info=error)
         return _respond(500, "The error has been logged. Nothing was saved.")

@@ -8,6 +8,7 @@ ROUTES = {
         lambda t: "/", public=True, allowed=(), ok=302, denied=302, anonymous=200
     ),
     "home.healthz": Route(lambda t: "/healthz", public=True, allowed=EVERY_ROLE),
+    "home.livez": Route(lambda t: "/livez", public=True, allowed=EVERY_ROLE),
     "home.home": Route(lambda t: "/home", allowed=EVERY_ROLE),
     "auth.login": Route(
         lambda t: "/auth/login", public=True, allowed=(), ok=302, denied=302, anonymous=200

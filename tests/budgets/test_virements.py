@@ -190,9 +190,38 @@ def test_a_virement_from_a_stale_form_is_a_conflict(ward, people, snapshot):
 
 def test_approval_rechecks_the_money_left_and_refuses_if_it_has_gone(ward, people):
     waiting = move(people["director"], ward, 590_000_00)
-    move(people["director"], ward, 20_000_00, reason="small one")
-    move(people["director"], ward, 20_000_00, reason="another")
-    with pytest.raises(ValidationFailed, match="£560,000.00 left"):
+    # Two within the month's £25,000 delegated total (issue 17: the limit is a running total).
+    move(people["director"], ward, 12_500_00, reason="small one")
+    move(people["director"], ward, 12_500_00, reason="another")
+    with pytest.raises(ValidationFailed, match="£575,000.00 left"):
         decide_virement(people["finance"], waiting, approve=True, comment="", expected_version=1)
     assert waiting.status == "pending"
-    assert lines(ward)["pay_nursing"].annual_pence == NURSING - 40_000_00
+    assert lines(ward)["pay_nursing"].annual_pence == NURSING - 25_000_00
+
+
+def test_the_delegated_limit_is_a_running_total_so_small_virements_cannot_bypass_finance(
+    ward, people
+):
+    # Limit £25,000 a month. 30 virements of £1,000: the first 25 bring the month's delegated
+    # total to exactly £25,000 and move at once; each of the last 5 would take it past the
+    # limit (£26,000 …), so finance must see them.
+    statuses = [move(people["director"], ward, 1_000_00).status for _ in range(30)]
+    assert statuses == ["applied"] * 25 + ["pending"] * 5
+
+
+def test_virements_from_an_earlier_month_do_not_count_against_this_month(db, ward, people):
+    from datetime import timedelta
+
+    first = move(people["director"], ward, 25_000_00)
+    assert first.status == "applied"
+    assert move(people["director"], ward, 1_00).status == "pending"  # £25,000.01 this month
+    first.requested_at = first.requested_at - timedelta(days=40)
+    db.session.flush()
+    assert move(people["director"], ward, 1_00).status == "applied"
+
+
+def test_a_virement_finance_approved_does_not_use_up_the_delegated_limit(ward, people):
+    big = move(people["director"], ward, 30_000_00)
+    assert big.status == "pending"
+    decide_virement(people["finance"], big, approve=True, comment="", expected_version=big.version)
+    assert move(people["director"], ward, 25_000_00).status == "applied"

@@ -146,3 +146,89 @@ def test_two_scheduler_processes_started_together_run_a_job_once(fresh_app, data
     assert lines[0] == "appraisal-reminders: already claimed by another scheduler; not run"
     assert lines[1].startswith("appraisal-reminders: succeeded")
     assert runs(fresh_app) == [("appraisal-reminders", "succeeded")]
+
+
+def _ghost_run(app: Flask, name: str, lease_ends: datetime) -> None:
+    """A claim left behind by a scheduler process that was killed mid-job."""
+    with app.app_context():
+        _db.session.add(
+            JobRun(
+                job_name=name,
+                scheduled_for=SCHEDULED,
+                status="running",
+                worker="ghost:1",
+                lease_until=lease_ends,
+            )
+        )
+        _db.session.commit()
+
+
+def test_a_run_whose_process_died_is_marked_dead_after_its_lease_and_runs_again(
+    fresh_app, monkeypatch
+):
+    from qframe.scheduler import jobs as jobs_module
+    from qframe.scheduler.runner import recover_dead_runs
+
+    executions: list[datetime] = []
+    spec = JobSpec(
+        "nightly",
+        "test",
+        "now",
+        {"hour": 6},
+        lambda t: executions.append(t) or JobResult("succeeded", "done"),
+        grace=timedelta(hours=1),
+    )
+    monkeypatch.setitem(jobs_module.JOBS, "nightly", spec)
+    _ghost_run(fresh_app, "nightly", datetime.now(UTC) - timedelta(minutes=1))
+    with fresh_app.app_context():
+        (rerun,) = recover_dead_runs()
+        assert (rerun.status, rerun.attempt) == ("succeeded", 2)
+        assert rerun.worker != "ghost:1"
+    assert executions == [SCHEDULED]
+    assert runs(fresh_app) == [("nightly", "succeeded")]
+
+
+def test_a_run_still_within_its_lease_is_neither_marked_dead_nor_run_twice(fresh_app):
+    from qframe.scheduler.runner import recover_dead_runs
+
+    executions: list[datetime] = []
+    spec = JobSpec(
+        "busy",
+        "test",
+        "now",
+        {"hour": 6},
+        lambda t: executions.append(t) or JobResult("succeeded"),
+        grace=timedelta(hours=1),
+    )
+    _ghost_run(fresh_app, "busy", datetime.now(UTC) + timedelta(minutes=30))
+    with fresh_app.app_context():
+        assert recover_dead_runs() == []
+        assert run_job(spec, SCHEDULED) is None
+    assert executions == []
+    assert runs(fresh_app) == [("busy", "running")]
+
+
+def test_two_schedulers_recovering_the_same_dead_run_execute_it_once(fresh_app):
+    executions: list[str] = []
+    start = threading.Barrier(2)
+
+    def work(_scheduled_for: datetime) -> JobResult:
+        executions.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return JobResult("succeeded", "done")
+
+    spec = JobSpec("phoenix", "test", "now", {"hour": 6}, work, grace=timedelta(hours=1))
+    _ghost_run(fresh_app, "phoenix", datetime.now(UTC) - timedelta(minutes=1))
+
+    def recoverer() -> None:
+        with fresh_app.app_context():
+            start.wait()
+            run_job(spec, SCHEDULED)
+
+    threads = [threading.Thread(target=recoverer, name=n) for n in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(executions) == 1
+    assert runs(fresh_app) == [("phoenix", "succeeded")]
