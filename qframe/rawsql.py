@@ -13,7 +13,9 @@ from qframe.extensions import db
 
 def _driver_call(statement: Executable) -> tuple[str, Any]:
     connection = db.session.connection()
-    compiled = statement.compile(dialect=connection.dialect)  # type: ignore[attr-defined]
+    compiled = statement.compile(  # type: ignore[attr-defined]
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
     params = compiled.params
     if compiled.positional:
         return str(compiled), tuple(params[name] for name in compiled.positiontup or ())

@@ -176,7 +176,7 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
 @roles_required("commissioner", "finance")
 def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
-    rows = list(score_rows(run, current_user))
+    rows = score_rows(run, current_user)
     name = f"scores-{run.framework.code}-{run.period.label}-v{run.version}.csv"
     return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
 
