@@ -206,3 +206,17 @@ def test_a_commissioner_cannot_score_another_commissioners_framework(
         "/scoring/manage/score", data={"framework_id": theirs.id, "period_id": period.id}
     )
     assert response.status_code == 404
+
+
+def test_the_scores_csv_streams_only_the_commissioners_providers(client, login_as, tree, run):
+    login_as("commissioner", [tree.icb])
+    response = client.get(f"/scoring/manage/runs/{run.id}/scores.csv")
+    assert response.status_code == 200
+    assert response.is_streamed  # written a batch at a time, not built in memory
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    codes = {r["org_code"] for r in rows}
+    # the run scored trust_a, trust_b, line_a, ward_a (in the ICB) and other_trust (outside)
+    assert {tree.trust_a.code, tree.trust_b.code} <= codes
+    assert tree.other_trust.code not in codes
+    p1 = next(r for r in rows if r["org_code"] == tree.trust_b.code and r["indicator_code"] == "P1")
+    assert (p1["numerator"], p1["denominator"], p1["achievement"]) == ("11", "20", "55")
