@@ -27,5 +27,7 @@ def test_a_stream_reads_rows_only_as_its_batches_are_taken() -> None:
             yield [i]
 
     stream = iter_csv(["n"], rows(), batch=4)
-    assert next(stream) == "n\n" and taken == []
-    assert next(stream) == "0\n1\n2\n3\n" and taken == [0, 1, 2, 3]
+    assert next(stream) == "n\n"
+    assert taken == []
+    assert next(stream) == "0\n1\n2\n3\n"
+    assert taken == [0, 1, 2, 3]
