@@ -34,7 +34,10 @@ def stream_rows(statement: Executable, batch: int = 5_000) -> Iterator[tuple[Any
     """The rows of a SELECT a batch at a time, for exports that must not hold them all."""
     sql, params = _driver_call(statement)
     # a server-side cursor on PostgreSQL; SQLite's cursor steps through the rows anyway
-    connection = db.session.connection().execution_options(stream_results=True)
-    result = connection.exec_driver_sql(sql, params)
+    # (as a per-statement option: Connection.execution_options() would change the session's
+    # connection for every later statement)
+    result = db.session.connection().exec_driver_sql(
+        sql, params, execution_options={"stream_results": True}
+    )
     for part in result.partitions(batch):
         yield from (tuple(row) for row in part)
