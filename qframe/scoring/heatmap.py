@@ -152,7 +152,7 @@ def _build(
     providers = found[:PAGE]
     scores: dict[tuple[int, int], _Score] = {}
     if providers and columns:
-        for org, indicator, *rest in db.session.execute(
+        for org, indicator, achieved, earned, top, status, flag, breach in db.session.execute(
             select(
                 Score.organisation_id,
                 Score.indicator_id,
@@ -164,7 +164,7 @@ def _build(
                 Score.breach,
             ).where(Score.run_id == run.id, Score.organisation_id.in_([p[0] for p in providers]))
         ):
-            scores[(org, indicator)] = _Score(*rest)
+            scores[(org, indicator)] = _Score(achieved, earned, top, status, flag, breach)
     rows = [
         Row(
             org_id,
