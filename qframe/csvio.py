@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -169,12 +169,30 @@ def safe_cell(value: object) -> object:
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV text with a header, every text cell made safe for spreadsheets."""
+    return "".join(iter_csv(header, rows))
+
+
+def iter_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], batch: int = 1_000
+) -> Iterator[str]:
+    """The same CSV text a batch of rows at a time (the header first, on its own), so a
+    download can stream with constant memory."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
+    yield out.getvalue()
+    pending = 0
     for row in rows:
+        if not pending:
+            out.seek(0)
+            out.truncate()
         writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        pending += 1
+        if pending == batch:
+            yield out.getvalue()
+            pending = 0
+    if pending:
+        yield out.getvalue()
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

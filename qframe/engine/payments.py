@@ -56,11 +56,16 @@ def points_entitlement(
                 raise InvalidInput("CPI needs a list size and a positive national average")
             cpi = Decimal(list_size) / Decimal(national_list_size)
         amounts: dict[str, Decimal] = {}
+        apdf: dict[str, Decimal] = {}  # once per group, not once per indicator: the same value
         for code, points in points_by_indicator.items():
             amount = _exact(points, f"points of {code}") * pound_per_point * cpi
             group = group_by_indicator.get(code)
             if group is not None and group in national_prevalence_by_group:
-                amount *= _apdf(group, list_size, register_by_group, national_prevalence_by_group)
+                if group not in apdf:
+                    apdf[group] = _apdf(
+                        group, list_size, register_by_group, national_prevalence_by_group
+                    )
+                amount *= apdf[group]
             amounts[code] = amount
         return _result(amounts)
 

@@ -1,14 +1,16 @@
-"""Run HiGHS (through highspy, via PuLP 4) and accept only a proven optimum."""
+"""Run HiGHS (through highspy, via PuLP 4, in bulk) and accept only a proven optimum."""
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 
+import numpy as np
 import pulp
 
+from ._pulp_arrays import ArrayHiGHS, Basis, Floats, VariableBlock
 from .errors import SolverFailed
 
 SOLVER = f"HiGHS {version('highspy')} (highspy) via PuLP {version('PuLP')}"
@@ -40,10 +42,15 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Solved:
-    """Objective value and wall-clock seconds of one optimal solve."""
+    """Objective value, wall-clock seconds and the solution (by variable id) of one solve."""
 
     objective: float
     seconds: float
+    columns: Floats = field(default_factory=lambda: np.zeros(0))
+
+    def of(self, block: VariableBlock) -> Floats:
+        """The solution values of a block of variables, as an array."""
+        return self.columns[block.first : block.first + block.count]
 
 
 def solve(
@@ -53,15 +60,18 @@ def solve(
     presolve: bool = True,
     mip: bool = False,
     tolerance: float | None = None,
+    basis: Basis | None = None,
 ) -> Solved:
     """Solve `prob` with HiGHS; anything but Optimal with a solution raises SolverFailed.
 
-    `tolerance` sets HiGHS's primal and dual feasibility tolerances (default 1e-7).
+    `tolerance` sets HiGHS's primal and dual feasibility tolerances (default 1e-7); `basis`
+    starts the simplex from a known basis (a warm start).
     """
     limit = deadline.remaining()
     # HiGHS stops a MIP at a 0.01% gap by default: "optimal" must mean optimal here.
     gap = 0.0 if mip else None
-    solver = pulp.HiGHS(
+    solver = ArrayHiGHS(
+        basis=basis,
         msg=False,
         timeLimit=limit,
         gapRel=gap,
@@ -83,7 +93,7 @@ def solve(
             f"(time limit {limit:.3f} s) without a proven optimum"
         )
     objective = stats.objective if stats.objective is not None else 0.0
-    return Solved(float(objective), seconds)
+    return Solved(float(objective), seconds, solver.column_values)
 
 
 def values(variables: list[pulp.LpVariable]) -> list[float]:

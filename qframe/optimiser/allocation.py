@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+import numpy as np
+
 from ._highs import SOLVER, Deadline
 from .allocation_lp import Formulation, solve_policy
 from .recipients import Recipient, check_allocation_inputs
@@ -80,13 +82,13 @@ def allocate_rewards(
     floors = [r.floor_pence for r in ranked]
     caps = [r.cap_pence for r in ranked]
     solution = solve_policy(
-        [float(r.gate * r.weight) for r in ranked],
-        [c - f for c, f in zip(caps, floors, strict=True)],
+        np.fromiter((float(r.gate * r.weight) for r in ranked), np.float64, len(ranked)),
+        np.subtract(caps, floors, dtype=np.float64),
         pot_pence - sum(floors),
         deadline,
         formulation,
     )
-    amounts = [f + y for f, y in zip(floors, solution.shares, strict=True)]
+    amounts = (np.asarray(floors, dtype=np.float64) + solution.shares).tolist()
     spent = min(pot_pence, sum(caps), max(sum(floors), round(sum(floors) + solution.total)))
     pence = largest_remainder(amounts, floors, caps, [r.key for r in ranked], spent)
     lines: list[AllocationLine | None] = [None] * len(recipients)

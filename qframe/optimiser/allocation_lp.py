@@ -13,7 +13,9 @@ y_i = a_i * min(s, t_i), t_i = u_i / a_i: with the breakpoints sorted, s is spli
 lengths d_k in [0, t_(k) - t_(k-1)], y_(j) = a_(j) * (d_1 + ... + d_j), and the slope of
 segment k is the sum of a over the recipients not yet capped. Every such point is feasible for
 the direct LP and the direct LP's unique optimum has this form, so both give the same answer,
-and HiGHS solves the segment LP in a few iterations. Either way the answer must pass
+and HiGHS solves the segment LP in a few iterations. The segment LP is built from arrays
+(numpy in, PuLP's bulk paths, HiGHS's array API: see _pulp_arrays) and starts from the
+closed form's basis, so HiGHS confirms it rather than searches. Either way the answer must pass
 `policy_violations` (feasible, the largest total, y_i = min(u_i, a_i s)) before it is used; a
 segment answer that fails is solved again with tighter tolerances (see ATTEMPTS).
 """
@@ -21,16 +23,19 @@ segment answer that fails is solved again with tighter tolerances (see ATTEMPTS)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import accumulate
-from typing import Literal
+from typing import Literal, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import pulp
 
 from ._highs import Deadline, solve, values
+from ._pulp_arrays import Basis, Floats, Status, VariableBlock, add_block, dot
 from .allocation_check import PolicySolution, policy_violations
 from .errors import SolverFailed
 
 Formulation = Literal["segments", "direct"]
+Ints = npt.NDArray[np.int64]
 
 
 def _slack(total: float, relative: float) -> float:
@@ -39,52 +44,84 @@ def _slack(total: float, relative: float) -> float:
     return 1e-9 + relative * abs(total)
 
 
+class Segments(NamedTuple):
+    """The breakpoint structure of the policy: recipients by t_i = u_i / a_i, segment sizes."""
+
+    order: Ints  # recipients by breakpoint (stable: ties keep key order)
+    lengths: Floats  # t_(k) - t_(k-1)
+    money: Floats  # pence spent by filling segment k: its length times the uncapped slope
+    used: Ints  # the segments of positive length, the LP's variables
+
+
+def segments_of(a: Floats, u: Floats) -> Segments:
+    """Sort the breakpoints and size the segments, in arrays."""
+    order = np.argsort(u / a, kind="stable")
+    lengths = np.diff((u / a)[order], prepend=0.0)
+    slopes = np.cumsum(a[order][::-1])[::-1]
+    return Segments(order, lengths, slopes * lengths, np.flatnonzero(lengths > 0))
+
+
+def closed_form_basis(money: Floats, budget: float, block: VariableBlock) -> tuple[Basis, Basis]:
+    """Optimal bases of both solves, from the closed form: the segments before the one where
+    the pot runs out are full (upper), that one is basic, the rest empty (lower)."""
+    spent = np.cumsum(money)
+    binds = bool(spent[-1] > budget)
+    last = int(np.searchsorted(spent, budget)) if binds else len(money) - 1
+    full: list[Status] = ["upper"] * last
+    empty: list[Status] = ["lower"] * (len(money) - last - 1)
+    columns = [*full, "basic", *empty]
+    if binds:
+        first = Basis(block, columns, ("upper",))
+    else:  # everyone is capped: every segment full, the budget row slack
+        first = Basis(block, ["upper"] * len(money), ("basic",))
+    return first, Basis(block, columns, ("lower",))
+
+
 def _segments(
-    a: list[float], u: list[int], budget: int, deadline: Deadline, tolerance: float | None
+    a: Floats, u: Floats, budget: int, deadline: Deadline, tolerance: float | None
 ) -> PolicySolution:
-    n = len(a)
-    order = sorted(range(n), key=lambda i: u[i] / a[i])  # stable: ties keep key order
-    ends = [u[i] / a[i] for i in order]
-    lengths = [ends[0], *(ends[k] - ends[k - 1] for k in range(1, n))]
-    slopes = list(accumulate(a[i] for i in reversed(order)))[::-1]
-    used = [k for k in range(n) if lengths[k] > 0]
+    a, u = np.asarray(a, dtype=np.float64), np.asarray(u, dtype=np.float64)
+    seg = segments_of(a, u)
+    lengths, money = seg.lengths[seg.used], seg.money[seg.used]
     prob = pulp.LpProblem("allocation_segments", pulp.LpMaximize)
     # d_k = length_k * f_k with f_k in [0, 1]: measured 3 dual simplex iterations at 100,000
     # recipients against about 6,000 with d_k in [0, length_k]
-    by_index = prob.add_variable_dicts("f", used, lowBound=0, upBound=1)
-    filled: list[pulp.LpVariable] = [by_index[k] for k in used]
-    money = [slopes[k] * lengths[k] for k in used]
-    spend = pulp.lpSum_vars_coefs(list(zip(filled, money, strict=True)))
+    filled = add_block(prob, "f", len(seg.used), 0.0, 1.0)
+    spend = dot(prob, filled, money)
     prob += spend <= budget
     prob.setObjective(spend)
-    first = solve(prob, deadline, tolerance=tolerance)
-    prob += spend >= first.objective - _slack(first.objective, 4e-16)  # two units in the last place
+    start, restart = closed_form_basis(money, float(budget), filled)
+    # presolve spends time on this one-row LP and saves nothing; a warm basis needs it off
+    first = solve(prob, deadline, presolve=False, tolerance=tolerance, basis=start)
+    # Second solve: keep the first's optimum (less two units in the last place) and minimise s.
+    # The budget row is turned round rather than a second row added: once s is minimised the
+    # spend falls to that floor, so "spend <= budget" cannot bind and the model needs one row.
+    (row,) = prob.constraints()
+    row.sense = pulp.LpConstraintGE
+    row.changeRHS(first.objective - _slack(first.objective, 4e-16))
     prob.sense = pulp.LpMinimize
-    prob.setObjective(
-        pulp.lpSum_vars_coefs([(f, lengths[k]) for f, k in zip(filled, used, strict=True)])
-    )
-    # presolve spends seconds on this one-row LP and saves nothing
-    second = solve(prob, deadline, presolve=False, tolerance=tolerance)
-    steps = [0.0] * n
-    for k, fraction in zip(used, values(filled), strict=True):
-        steps[k] = lengths[k] * fraction
-    levels = list(accumulate(steps))
-    shares = [0.0] * n
-    for i, level in zip(order, levels, strict=True):
-        shares[i] = min(float(u[i]), a[i] * level)
+    prob.setObjective(dot(prob, filled, lengths))
+    second = solve(prob, deadline, presolve=False, tolerance=tolerance, basis=restart)
+    steps = np.zeros(len(a))
+    # a basic f_k may sit a hair outside [0, 1] within HiGHS's feasibility tolerance
+    steps[seg.used] = lengths * np.clip(second.of(filled), 0.0, 1.0)
+    levels = np.cumsum(steps)
+    shares = np.empty(len(a))
+    shares[seg.order] = np.minimum(u[seg.order], a[seg.order] * levels)
     seconds = first.seconds + second.seconds
-    return PolicySolution(levels[-1], tuple(shares), first.objective, seconds, "segments")
+    return PolicySolution(float(levels[-1]), shares, first.objective, seconds, "segments")
 
 
 def _direct(
-    a: list[float], u: list[int], budget: int, deadline: Deadline, tolerance: float | None
+    slopes: Floats, room: Floats, budget: int, deadline: Deadline, tolerance: float | None
 ) -> PolicySolution:
+    a, u = [float(x) for x in slopes], [float(x) for x in room]
     n = len(a)
     prob = pulp.LpProblem("allocation_direct", pulp.LpMaximize)
     by_index = prob.add_variable_dicts("y", range(n), lowBound=0)
     shares: list[pulp.LpVariable] = [by_index[i] for i in range(n)]
-    for var, room in zip(shares, u, strict=True):
-        var.upBound = room
+    for var, top in zip(shares, u, strict=True):
+        var.upBound = top
     rate = prob.add_variable("s", lowBound=0)
     for var, slope in zip(shares, a, strict=True):
         prob += pulp.lpSum_vars_coefs([(var, 1.0), (rate, -slope)]) <= 0
@@ -102,7 +139,7 @@ def _direct(
     return PolicySolution(values([rate])[0], y, first.objective, seconds, "direct")
 
 
-Method = Callable[[list[float], list[int], int, Deadline, float | None], PolicySolution]
+Method = Callable[[Floats, Floats, int, Deadline, float | None], PolicySolution]
 
 # HiGHS's default feasibility tolerances (1e-7) are fast and pass the check on ordinary runs,
 # but when weights and caps span many orders of magnitude both LPs can stop pennies to pounds
@@ -116,28 +153,27 @@ ATTEMPTS: dict[str, tuple[tuple[Method, float | None], ...]] = {
 
 
 def solve_policy(
-    slopes: Sequence[float],
-    room: Sequence[int],
+    slopes: Sequence[float] | Floats,
+    room: Sequence[int] | Floats,
     budget: int,
     deadline: Deadline,
     formulation: Formulation = "segments",
 ) -> PolicySolution:
     """Solve the policy LP for recipients (slope a_i, room u_i); shares come back in input order."""
-    active = [i for i, (a, u) in enumerate(zip(slopes, room, strict=True)) if a > 0 and u > 0]
-    if not active:
-        return PolicySolution(0.0, (0.0,) * len(slopes), 0.0, 0.0, "none")
-    a = [float(slopes[i]) for i in active]
-    u = [room[i] for i in active]
+    a_all, u_all = np.asarray(slopes, dtype=np.float64), np.asarray(room, dtype=np.float64)
+    active = np.flatnonzero((a_all > 0) & (u_all > 0))
+    if not len(active):
+        return PolicySolution(0.0, np.zeros(len(a_all)), 0.0, 0.0, "none")
+    a, u = a_all[active], u_all[active]
     failures, seconds = [], 0.0
     for method, tolerance in ATTEMPTS[formulation]:
         found = method(a, u, budget, deadline, tolerance)
         seconds += found.seconds
         problems = policy_violations(a, u, budget, found)
         if not problems:
-            shares = [0.0] * len(slopes)
-            for i, share in zip(active, found.shares, strict=True):
-                shares[i] = share
-            return PolicySolution(found.rate, tuple(shares), found.total, seconds, formulation)
+            shares = np.zeros(len(a_all))
+            shares[active] = found.shares
+            return PolicySolution(found.rate, shares, found.total, seconds, formulation)
         failures.append(f"{formulation} LP, tolerance {tolerance or 'default'}: {problems[0]}")
     checked = "; ".join(failures)
     raise SolverFailed(f"the solver said Optimal but its answer failed the policy check: {checked}")

@@ -82,9 +82,12 @@ def check_allocation_inputs(recipients: Sequence[Recipient], pot_pence: int) -> 
         problems.append(f"the pot must be whole pence, got {pot_pence!r}")
     elif pot_pence < 0:
         problems.append(f"the pot is negative ({pounds(pot_pence)})")
-    counts = Counter(r.key for r in recipients)
-    problems += [f"recipient {k!r} appears {n} times" for k, n in sorted(counts.items()) if n > 1]
-    for recipient in recipients:
+    keys = [r.key for r in recipients]
+    if len(set(keys)) < len(keys):
+        counts = sorted(Counter(keys).items())
+        problems += [f"recipient {k!r} appears {n} times" for k, n in counts if n > 1]
+    # the wording only for those that fail the cheap check
+    for recipient in [r for r in recipients if not _plainly_valid(r)]:
         problems += _recipient_problems(recipient)
     if not problems:
         floors = sum(r.floor_pence for r in recipients)

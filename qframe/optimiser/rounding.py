@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+import numpy as np
 
 
 def largest_remainder(
@@ -20,24 +21,26 @@ def largest_remainder(
     their cap, ties to the smaller key. (Taking pence back, needed only when float noise put
     an amount under its floor, goes the other way round.)
     """
-    if not sum(floors) <= total <= sum(caps):
+    low, high = np.asarray(floors, dtype=np.int64), np.asarray(caps, dtype=np.int64)
+    if not int(low.sum()) <= total <= int(high.sum()):
         raise ValueError(
-            f"cannot round to {total}p: floors and caps allow {sum(floors)}..{sum(caps)}p"
+            f"cannot round to {total}p: floors and caps allow {int(low.sum())}..{int(high.sum())}p"
         )
-    pence = [min(c, max(f, math.floor(x))) for x, f, c in zip(amounts, floors, caps, strict=True)]
+    x = np.asarray(amounts, dtype=np.float64)
+    pence = np.minimum(high, np.maximum(low, np.floor(x).astype(np.int64)))
     # remainders to a micro-penny, so float noise does not beat the tie-break by key
-    behind = [round(p - x, 6) for x, p in zip(amounts, pence, strict=True)]
-    # two stable sorts (key, then remainder) are much faster than one on tuples
-    order = sorted(sorted(range(len(pence)), key=keys.__getitem__), key=behind.__getitem__)
-    left = total - sum(pence)
+    # (Python's correctly rounded round(), not numpy's scaled one, so ties fall as they did)
+    behind = np.array([round(d, 6) for d in (pence - x).tolist()])
+    by_key = np.array(sorted(range(len(x)), key=keys.__getitem__), dtype=np.int64)
+    order = by_key[np.argsort(behind[by_key], kind="stable")]
+    left = total - int(pence.sum())
+    # each pass hands one penny to every recipient in order that can take one
     while left > 0:
-        for i in order:
-            if left and pence[i] < caps[i]:
-                pence[i] += 1
-                left -= 1
+        room = order[pence[order] < high[order]][:left]
+        pence[room] += 1
+        left -= len(room)
     while left < 0:
-        for i in reversed(order):
-            if left and pence[i] > floors[i]:
-                pence[i] -= 1
-                left += 1
-    return pence
+        spare = order[::-1][pence[order[::-1]] > low[order[::-1]]][:-left]
+        pence[spare] -= 1
+        left += len(spare)
+    return [int(p) for p in pence.tolist()]

@@ -15,7 +15,7 @@ from time import perf_counter
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from qframe.audit import services as audit
@@ -35,9 +35,14 @@ from qframe.rewards.policy import Policy
 from qframe.rewards.splits import credit_service_lines, write_splits
 from qframe.scoring.models import ScoreRun
 from qframe.scoring.runs import current_final_run, latest_run
+from qframe.scoring.store import ChunkWriter
 
 PROPOSERS = ("finance", "admin")
 CHUNK = 10_000
+LINE_COLUMNS = (
+    "run_id", "organisation_id", "weight", "cap_pence", "floor_pence", "gate", "amount_pence",
+    "reason", "breaches", "explanation",
+)  # fmt: skip
 Echo = Callable[[str], None]
 Bar = Callable[[int, str], AbstractContextManager[Any]]
 
@@ -231,29 +236,17 @@ def _insert(run: AllocationRun) -> bool:
 def _write_lines(
     run: AllocationRun, terms: list[Terms], allocation: Allocation, bar: Bar | None
 ) -> None:
-    rate = allocation.exchange_rate
+    rate, run_id = allocation.exchange_rate, run.id
+    # plain tuples through the score run's chunk writer: no dict or type processing per row
     rows = [
-        {
-            "run_id": run.id,
-            "organisation_id": t.facts.org_id,
-            "weight": str(line.weight),
-            "cap_pence": line.cap_pence,
-            "floor_pence": line.floor_pence,
-            "gate": str(line.gate),
-            "amount_pence": line.amount_pence,
-            "reason": line.reason,
-            "breaches": t.facts.breaches,
-            "explanation": explain(t, line, rate),
-        }
+        (run_id, t.facts.org_id, str(line.weight), line.cap_pence, line.floor_pence,
+         str(line.gate), line.amount_pence, line.reason, t.facts.breaches, explain(t, line, rate))
         for t, line in zip(terms, allocation.lines, strict=True)
-    ]
-    table = insert(AllocationLine.__table__)
+    ]  # fmt: skip
     with (bar or _no_bar)(len(rows), "Storing lines") as progress:
+        writer = ChunkWriter(AllocationLine.__table__, LINE_COLUMNS, progress)
         for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            db.session.execute(table, chunk)
-            if progress is not None:
-                progress.update(len(chunk))
+            writer.write(rows[start : start + CHUNK])
     if run.by_service_line:
         ids = db.session.execute(
             select(AllocationLine.id, AllocationLine.organisation_id, AllocationLine.amount_pence)

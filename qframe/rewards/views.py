@@ -151,9 +151,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if run.status == "failed":
         raise Conflict(f"Run {run.id} failed: it has no payment schedule")
-    return csv_download(
-        f"allocation-run-{run.id}.csv", schedule_header(run), list(schedule_rows(run))
-    )
+    return csv_download(f"allocation-run-{run.id}.csv", schedule_header(run), schedule_rows(run))
 
 
 @bp.get("/compare")

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select, true
 
 from qframe.auth.scope import in_scope_clause
-from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
+from qframe.rawsql import stream_rows
 from qframe.scoring.models import Score, ScoreRun
 
 HEADER = (
@@ -53,9 +53,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     if org_id is not None:
         stmt = stmt.where(Score.organisation_id == org_id)
     label = run.period.label
-    for org, code, numerator, denominator, achievement, points, top, status in db.session.execute(
-        stmt
-    ):
+    # straight from the driver's cursor, a batch at a time: a national run is 525,000 rows
+    for org, code, numerator, denominator, achievement, points, top, status in stream_rows(stmt):
         yield [
             org,
             code,

@@ -18,9 +18,10 @@ from qframe.periods.models import Period
 from qframe.scoring.calibration import calibrate
 from qframe.scoring.charts import funnel_chart
 from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.heatmap import heat_page
 from qframe.scoring.lookup import get_run_or_404
-from qframe.scoring.models import ProviderScore, Score, ScoreRun
-from qframe.scoring.queries import FLAG_WORDS, band, indicators_of, is_latest
+from qframe.scoring.models import Score, ScoreRun
+from qframe.scoring.queries import FLAG_WORDS, indicators_of, is_latest
 from qframe.scoring.runs import finalise_run, score_period
 from qframe.web.access import roles_required
 from qframe.web.files import csv_download
@@ -132,41 +133,28 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
     domains, indicators = indicators_of(run.framework)
     setting = request.args.get("setting") or None
     domain = request.args.get("domain", type=int)
+    icb = request.args.get("icb", type=int)
     columns = [i for i in indicators if domain is None or i.domain_id == domain]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    stmt = (
-        select(Organisation, ProviderScore)
-        .join(ProviderScore, ProviderScore.organisation_id == Organisation.id)
-        .where(ProviderScore.run_id == run.id, in_scope_clause(Organisation.id, current_user))
-        .order_by(Organisation.code)
-    )
-    if setting in PROVIDER_KINDS:
-        stmt = stmt.where(Organisation.kind == setting)
-    found = db.session.execute(stmt.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
-    providers = found[:PAGE]
-    cells: dict[tuple[int, int], Score] = {}
-    if providers and columns:
-        for s in db.session.scalars(
-            select(Score).where(
-                Score.run_id == run.id,
-                Score.organisation_id.in_([org.id for org, _ in providers]),
-                Score.indicator_id.in_([i.id for i in columns]),
-            )
-        ):
-            cells[(s.organisation_id, s.indicator_id)] = s
+    icbs = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.kind == "commissioner", in_scope_clause(Organisation.id, current_user))
+        .order_by(Organisation.name)
+    ).all()
+    heat = heat_page(run, current_user, columns, setting=setting, icb=icb, page=page)
     return render_template(
         "scoring/manage/overview.html",
         run=run,
         domains=domains,
         columns=columns,
-        providers=providers,
-        cells=cells,
-        band=band,
+        indicator_count=len(indicators),
+        heat=heat,
         setting=setting,
         domain=domain,
+        icb=icb,
+        icbs=icbs,
         settings={k: KIND_LABELS[k] for k in PROVIDER_KINDS},
         page=page,
-        more=len(found) > PAGE,
         latest=is_latest(run),
         manages=can_manage(current_user, run.framework),
     )
@@ -176,7 +164,7 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
 @roles_required("commissioner", "finance")
 def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
-    rows = list(score_rows(run, current_user))
+    rows = score_rows(run, current_user)
     name = f"scores-{run.framework.code}-{run.period.label}-v{run.version}.csv"
     return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
 

@@ -112,7 +112,7 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 @roles_required(*SCORECARD_ROLES)
 def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
     run, org = _card(run_id, org_id)
-    rows = list(score_rows(run, current_user, org_id=org.id))
+    rows = score_rows(run, current_user, org_id=org.id)
     name = f"scores-{run.framework.code}-{run.period.label}-{org.code}.csv"
     return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
 

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import math
+import random
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qframe.optimiser import Allocation, Recipient, allocate_rewards, closed_form_allocation
+from qframe.optimiser import (
+    Allocation,
+    Recipient,
+    SolverFailed,
+    allocate_rewards,
+    closed_form_allocation,
+)
 from qframe.optimiser.allocation_lp import Formulation
 
 FORMULATIONS: list[Formulation] = ["segments", "direct"]
 EXAMPLES = settings(max_examples=100, deadline=None, database=None)
 PENNY_MILLIONTH = 1e-4  # a millionth of a pound, in pence
-
-# largest |LP - closed form| seen, in pounds, per formulation (reported by the last test)
-LARGEST_DEVIATION: dict[str, float] = {}
 
 weights = st.one_of(
     st.just(Decimal(0)),
@@ -59,7 +63,6 @@ def test_the_lp_matches_the_closed_form_before_rounding(
     result = allocate(recipients, pot, formulation)
     _, exact = closed_form_allocation(recipients, pot)
     deviation = max(abs(x - y) for x, y in zip(result.lp_amounts_pence, exact, strict=True))
-    LARGEST_DEVIATION[formulation] = max(LARGEST_DEVIATION.get(formulation, 0.0), deviation / 100)
     assert deviation < PENNY_MILLIONTH
     # the published rate explains every amount (the rate itself is ill-determined when the
     # recipients below their caps share almost nothing, so it is checked through the money)
@@ -112,12 +115,41 @@ def test_the_order_of_the_input_changes_nobodys_amount(data: st.DataObject) -> N
     assert first == second
 
 
+def seeded_instance(rng: random.Random) -> tuple[list[Recipient], int]:
+    """Caps to £100,000, a third with floors, some gated, weights over six orders of magnitude."""
+    recipients = []
+    for i in range(rng.randint(1, 60)):
+        cap = rng.randint(0, 10**7)
+        floor = rng.randint(0, cap) if rng.random() < 0.3 else 0
+        weight = Decimal(rng.randint(0, 10**10)) / 10**4
+        gate = rng.choice([Decimal(1), Decimal(1), Decimal(0), Decimal("0.5")])
+        recipients.append(Recipient(f"R{i:03d}", weight, cap, floor, gate))
+    floors = sum(x.floor_pence for x in recipients)
+    room = sum(x.cap_pence for x in recipients) - floors
+    return recipients, floors + rng.randint(0, 2 * room + 100)
+
+
 @pytest.mark.parametrize("formulation", FORMULATIONS)
-def test_the_largest_deviation_seen_stays_under_a_millionth_of_a_pound(
+def test_over_200_seeded_instances_money_is_within_a_millionth_of_a_pound_or_refused(
     formulation: Formulation,
 ) -> None:
-    if formulation not in LARGEST_DEVIATION:
-        pytest.skip("run with test_the_lp_matches_the_closed_form_before_rounding")
-    largest = LARGEST_DEVIATION[formulation]
-    print(f"largest |LP - closed form| ({formulation}): £{largest:.3e}")
+    # self-contained (it used to read what an earlier test had seen, and skipped when run alone).
+    # The default segment LP answers every instance; the direct LP (kept for comparison) is
+    # refused by the policy check on a few whose weights span ten orders of magnitude: no money
+    # comes back then, which is the promise, so a refusal counts as correct but is reported.
+    rng = random.Random(16)
+    largest, refusals = 0.0, []
+    for _ in range(200):
+        recipients, pot = seeded_instance(rng)
+        try:
+            result = allocate(recipients, pot, formulation)
+        except SolverFailed as failure:
+            refusals.append(failure.status)
+            continue
+        _, exact = closed_form_allocation(recipients, pot)
+        worst = max(abs(x - y) for x, y in zip(result.lp_amounts_pence, exact, strict=True))
+        largest = max(largest, worst / 100)
+    print(f"largest |LP - closed form| ({formulation}): £{largest:.3e}; {len(refusals)} refused")
     assert largest < 1e-6
+    assert all("failed the policy check" in status for status in refusals)
+    assert len(refusals) <= (10 if formulation == "direct" else 0)

@@ -206,3 +206,51 @@ def test_a_commissioner_cannot_score_another_commissioners_framework(
         "/scoring/manage/score", data={"framework_id": theirs.id, "period_id": period.id}
     )
     assert response.status_code == 404
+
+
+def test_the_scores_csv_streams_only_the_commissioners_providers(client, login_as, tree, run):
+    login_as("commissioner", [tree.icb])
+    response = client.get(f"/scoring/manage/runs/{run.id}/scores.csv")
+    assert response.status_code == 200
+    assert response.is_streamed  # written a batch at a time, not built in memory
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    codes = {r["org_code"] for r in rows}
+    # the run scored trust_a, trust_b, line_a, ward_a (in the ICB) and other_trust (outside)
+    assert {tree.trust_a.code, tree.trust_b.code} <= codes
+    assert tree.other_trust.code not in codes
+    p1 = next(r for r in rows if r["org_code"] == tree.trust_b.code and r["indicator_code"] == "P1")
+    assert (p1["numerator"], p1["denominator"], p1["achievement"]) == ("11", "20", "55")
+
+
+def test_the_heat_map_pages_says_how_many_providers_it_hides_and_filters_by_icb(
+    client, login_as, tree, tqf, measure, make_org
+):
+    # 30 providers in the ICB (trust_a plus 29 new ones) and one in another ICB: 25 to a page
+    measure(tqf, tree.trust_a, "P1", numerator=75, denominator=100)
+    for _ in range(29):
+        provider = make_org("acute", tree.icb)
+        measure(tqf, provider, "P1", numerator=80, denominator=100)
+    measure(tqf, tree.other_trust, "P1", numerator=60, denominator=100)
+    run = score_period(None, tqf, get_or_create_period("2025/26"))
+    login_as("admin", [])
+    first = page(client, f"/scoring/manage/runs/{run.id}")
+    assert "Showing providers 1–25 of 31: 6 not shown on this page" in first
+    second = page(client, f"/scoring/manage/runs/{run.id}?page=2")
+    assert "Showing providers 26–31 of 31: 25 not shown on this page" in second
+    only = page(client, f"/scoring/manage/runs/{run.id}?icb={tree.other_icb.id}")
+    assert "Showing providers 1–1 of 1." in only
+    assert tree.other_trust.name in only
+    assert tree.trust_a.name not in only
+
+
+def test_a_final_runs_heat_map_is_served_from_the_cache_unchanged(client, login_as, tree, run):
+    from qframe.scoring.heatmap import _cache
+    from qframe.scoring.runs import finalise_run
+
+    login_as("commissioner", [tree.icb])
+    finalise_run(None, run)
+    _cache.clear()
+    built = page(client, f"/scoring/manage/runs/{run.id}")
+    assert len(_cache) == 1
+    assert page(client, f"/scoring/manage/runs/{run.id}") == built
+    assert "Other Trust" not in built  # the key holds the viewer's scope

@@ -1,0 +1,43 @@
+"""Reads straight from the driver for bulk paths, where building Row objects costs more than
+the query: the statement is still written with SQLAlchemy and compiled for the dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy.sql import Executable
+
+from qframe.extensions import db
+
+
+def _driver_call(statement: Executable) -> tuple[str, Any]:
+    connection = db.session.connection()
+    compiled = statement.compile(  # type: ignore[attr-defined]
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.params
+    if compiled.positional:
+        return str(compiled), tuple(params[name] for name in compiled.positiontup or ())
+    return str(compiled), params
+
+
+def raw_rows(statement: Executable) -> list[tuple[Any, ...]]:
+    """Every row of a SELECT as the driver's plain tuples (no type processing: use it for
+    integer, float and text columns, not for columns with a Python-side type such as Decimal)."""
+    sql, params = _driver_call(statement)
+    result = db.session.connection().exec_driver_sql(sql, params)
+    return [tuple(row) for row in result.cursor.fetchall()] if result.cursor else []
+
+
+def stream_rows(statement: Executable, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:
+    """The rows of a SELECT a batch at a time, for exports that must not hold them all."""
+    sql, params = _driver_call(statement)
+    # a server-side cursor on PostgreSQL; SQLite's cursor steps through the rows anyway
+    # (as a per-statement option: Connection.execution_options() would change the session's
+    # connection for every later statement)
+    result = db.session.connection().exec_driver_sql(
+        sql, params, execution_options={"stream_results": True}
+    )
+    for part in result.partitions(batch):
+        yield from (tuple(row) for row in part)
