@@ -15,7 +15,7 @@ from qframe.engine.types import Polarity, check_polarity
 from qframe.engine.vbp import Number, exact, half_up
 
 DomainStatus = Literal["scored", "not_scored", "undetermined"]
-UNDETERMINED = "undetermined"
+UNDETERMINED: DomainStatus = "undetermined"
 
 
 def composite_score(strata: Sequence[tuple[Number, Number | None]]) -> Fraction | None:
