@@ -120,7 +120,9 @@ def catalogue(
     """Everything validation needs for this framework and actor, in a handful of queries."""
     today = today or date.today()
     indicators = {
-        i.code: IndicatorRef(i.id, i.code, i.measure, i.level, i.data_source)
+        i.code: IndicatorRef(
+            i.id, i.code, i.measure, i.level, i.data_source, i.frequency, i.method == "vbp"
+        )
         for i in db.session.scalars(select(Indicator).where(Indicator.framework_id == framework.id))
     }
     retired: dict[str, int] = {}
@@ -142,6 +144,7 @@ def catalogue(
         retired=retired,
         sees_everything=actor is None or actor.role == "admin",
         allow_computed=allow_computed,
+        baseline=(framework.vbp or {}).get("baseline_period"),
     )
 
 
