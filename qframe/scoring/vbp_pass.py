@@ -53,7 +53,7 @@ class VbpMeasure:
 class VbpResult:
     """Per (org, indicator): achievement and improvement points; per provider: domains, TPS."""
 
-    points: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    points: dict[tuple[int, int], tuple[int, int | None]] = field(default_factory=dict)
     domains: dict[int, list[DomainScore]] = field(default_factory=dict)
     tps: dict[int, tuple[Fraction | None, str]] = field(default_factory=dict)
     undetermined: int = 0  # composite scores the data cannot determine
@@ -112,12 +112,17 @@ def _score_simple(
         figure = performance(m.measure, obs, m.multiplier)
         if figure is None:
             continue
+        baseline = baselines.get((org, m.id))
         try:
-            got = vbp_points(figure, m.at, m.bm, baselines.get((org, m.id)), m.polarity)
+            got = vbp_points(figure, m.at, m.bm, baseline, m.polarity)
         except EngineError as error:
             raise DomainError(f"Cannot score {m.code}: {error}") from error
         points[index] = float(got.points)
-        result.points[(org, m.id)] = (got.achievement, got.improvement)
+        # No baseline: no improvement points at all (not 0 earned), as CMS shows it.
+        result.points[(org, m.id)] = (
+            got.achievement,
+            None if baseline is None else got.improvement,
+        )
         scores.setdefault(org, {})[m.id] = got.points
     column.scored = ScoredColumn(scored.achievement, points, scored.status, scored.breach)
 
