@@ -13,7 +13,7 @@ from qframe.frameworks.models import Framework
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.charts import bar_chart, trend_chart
-from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.export import header, score_rows
 from qframe.scoring.lookup import get_run_or_404, get_scored_org_or_404
 from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
@@ -114,7 +114,7 @@ def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
     run, org = _card(run_id, org_id)
     rows = list(score_rows(run, current_user, org_id=org.id))
     name = f"scores-{run.framework.code}-{run.period.label}-{org.code}.csv"
-    return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
+    return csv_download(name.replace("/", "-").replace(" ", "-"), header(run), rows)
 
 
 @bp.get("/wards/<int:ward_id>")
