@@ -11,8 +11,10 @@ from qframe.measurements.locks import Lock
 from qframe.periods.labels import PeriodSpec
 
 COLUMNS = ("org_code", "indicator_code", "period")
-OPTIONAL = ("numerator", "denominator", "exclusions", "value", "missing", "comment", "weight")
+OPTIONAL = ("numerator", "denominator", "exclusions", "value", "missing", "comment")
 FIELDS = COLUMNS + OPTIONAL
+# Read on input only (a composite stratum's weight); downloads keep the columns above.
+STRATUM = ("weight",)
 COUNTS = ("numerator", "denominator", "exclusions")
 # What a stored value consists of, in the order of `ValidRow.values`.
 VALUE_FIELDS = (

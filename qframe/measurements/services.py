@@ -22,6 +22,7 @@ from qframe.measurements.models import MeasurementImport
 from qframe.measurements.rows import (
     COLUMNS,
     OPTIONAL,
+    STRATUM,
     Catalogue,
     IndicatorRef,
     OrgRef,
@@ -228,7 +229,7 @@ def csv_rows(data: bytes) -> list[RawRow]:
     table, problems = read_csv(
         data,
         required=COLUMNS,
-        optional=OPTIONAL,
+        optional=OPTIONAL + STRATUM,
         max_rows=int(config.get("IMPORT_MAX_ROWS", 1_000_000)),
         max_field=int(config.get("IMPORT_MAX_FIELD_CHARS", 2000)),
     )

@@ -24,6 +24,7 @@ from qframe.measurements.rows import (
     MAX_COMMENT,
     MAX_COUNT,
     MISSING_REASONS,
+    STRATUM,
     Catalogue,
     IndicatorRef,
     OrgRef,
@@ -71,7 +72,7 @@ def _p(raw: RawRow, code: str, message: str, column: str) -> Problem:
 def _check_row(
     raw: RawRow, cat: Catalogue, periods: dict[str, PeriodSpec | str], found: list[Problem]
 ) -> ValidRow | None:
-    v = {name: (raw.values.get(name) or "").strip() for name in FIELDS}
+    v = {name: (raw.values.get(name) or "").strip() for name in FIELDS + STRATUM}
     for name in COLUMNS:
         if not v[name]:
             found.append(_p(raw, "required", f"{name} is required", name))
