@@ -17,6 +17,7 @@ from qframe.scoring.export import header, score_rows
 from qframe.scoring.lookup import get_run_or_404, get_scored_org_or_404
 from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
+from qframe.scoring.vbp_card import vbp_card
 from qframe.scoring.ward import ward_charts
 from qframe.web.access import login_required, roles_required
 from qframe.web.files import csv_download
@@ -105,6 +106,7 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
         trend=trend_chart(history, "Points achieved (% of maximum)") if history else None,
         history=history,
         latest=is_latest(run),
+        vbp=vbp_card(run, org),
     )
 
 

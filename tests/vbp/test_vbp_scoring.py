@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -115,3 +116,26 @@ def test_thresholds_computed_from_the_baseline_are_frozen_with_the_version(vbp_f
         )
     )
     assert tps.quantize(Decimal("1e-12")) == Decimal("45.166666666667")
+
+
+def test_the_scorecard_shows_both_kinds_of_points_beside_the_baseline_and_the_tps(
+    vbp_framework, tree, client, login_as
+):
+    framework = vbp_framework()
+    load(framework, hand_worked_data(tree))
+    run = score_period(None, framework, get_or_create_period("2025/26"))
+    login_as("commissioner", [tree.icb])
+    page = client.get(f"/scoring/runs/{run.id}/orgs/{tree.trust_a.id}").get_data(as_text=True)
+    # TPS 45.1666… shown to 2 places; outcomes 53.33; experience 37.
+    assert 'data-testid="tps">45.17<' in page
+    assert 'data-testid="domain-OUT">53.33<' in page
+    assert 'data-testid="domain-EXP">37.00<' in page
+    table = page.split('data-testid="vbp-points"')[1].split("</table>")[0]
+    x_row = table.split('<th scope="row">X ')[1].split("</tr>")[0]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r'<td class="num">(.*?)</td>', x_row, re.S)
+    ]
+    # baseline 0.5, performance 0.7, AT 0.6, BM 0.9, achievement 4, improvement 5
+    assert cells[:6] == ["0.5000", "0.7000", "0.6000", "0.9000", "4", "5"]
+    assert "from baseline" in table.split('<th scope="row">Y ')[1].split("</tr>")[0]
