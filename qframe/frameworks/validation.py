@@ -247,8 +247,6 @@ def _threshold_problems(
             for name, value in (("lower", lower), ("upper", upper))
             if value is None
         ]
-    if lower == upper:
-        return [Problem(f"{path}.scoring.upper", "thresholds_equal", "Lower equals upper.")]
     if _reversed(polarity, lower, upper):
         message = _reversed_message(polarity, "lower", "upper")
         return [Problem(f"{path}.scoring.lower", "thresholds_reversed", message)]
