@@ -37,7 +37,8 @@ def score(code: str, label: str, version: int | None, final: bool) -> None:
     db.session.commit()
     counts = run.counts
     click.echo(
-        f"{framework.code} v{framework.version} {period.label}: run version {run.version} "
+        f"{framework.code} v{framework.version} {period.label}"
+        f"{', from ' + counts['from'] if counts.get('from') else ''}: run version {run.version} "
         f"({run.status}), {counts.get('scores', 0):,} scores for "
         f"{counts.get('providers', 0):,} providers in {counts.get('seconds', 0):.1f} s"
     )

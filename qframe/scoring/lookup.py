@@ -12,7 +12,7 @@ from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 from qframe.periods.labels import BadPeriod, parse_period
-from qframe.periods.models import Period
+from qframe.periods.models import Period, get_or_create_period
 from qframe.scoring.models import ScoreRun
 
 SCORED_STATUSES = ("published", "closed")
@@ -33,15 +33,17 @@ def scorable_framework(code: str, version: int | None = None) -> Framework:
 
 
 def find_period(label: str) -> Period:
-    """The stored period for a label; a malformed or unknown label is refused in words."""
+    """The period for a label; a malformed label is refused in words.
+
+    Periods are calendar facts (domain.md §2): a year exists whether or not anyone submitted
+    a yearly figure, so a well-formed label that was never stored is stored now.
+    """
     try:
         spec = parse_period(label)
     except BadPeriod as error:
         raise DomainError(str(error)) from error
     period = db.session.scalar(select(Period).where(Period.label == spec.label))
-    if period is None:
-        raise NotFound(f"No data has been recorded for {spec.label}")
-    return period
+    return period if period is not None else get_or_create_period(spec.label)
 
 
 def run_for(framework: Framework, period: Period, version: int | None = None) -> ScoreRun:

@@ -28,6 +28,7 @@ from qframe.scoring.calculate import Column, VbpTerms, calculate, status_counts,
 from qframe.scoring.entitlement import ProviderFacts, provider_entitlements
 from qframe.scoring.inputs import (
     OrgFacts,
+    from_sub_periods,
     observations,
     open_units,
     organisations,
@@ -75,6 +76,7 @@ def score_period(
         )
     measures = {i: info.measure for i, info in infos.items()}
     direct, combined = select_in_time(observations(rows, values), period.id, inside, measures)
+    built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
     orgs = organisations()
     parents = {org: (facts[0], facts[1]) for org, facts in orgs.items()}
     kinds = {org: facts[0] for org, facts in orgs.items()}
@@ -103,6 +105,8 @@ def score_period(
         providers=len(providers),
         seconds=round(perf_counter() - started, 3),
     )
+    if built_from:
+        counts["from"] = built_from  # e.g. "4 quarters": shown beside the period
     run.counts = counts
     run.stats = stats
     paid = [pence for pence, _note in payment.values() if pence is not None]

@@ -55,7 +55,7 @@ def test_score_final_finalises_and_bad_input_exits_with_one_line(runner, tqf, tr
     for args, message in (
         (["--framework", "NOPE", "--period", "2025/26"], "No published framework NOPE"),
         (["--framework", "TQF", "--period", "2025/99"], "consecutive"),
-        (["--framework", "TQF", "--period", "2031/32"], "No data has been recorded"),
+        (["--framework", "TQF", "--period", "2031/32"], "2031/32 is not in TQF's year 2025/26"),
     ):
         result = runner.invoke(args=["score", *args])
         assert result.exit_code == 1
