@@ -50,6 +50,7 @@ from qframe.scoring.rollup import (
 from qframe.scoring.store import write_providers, write_scores
 
 Bar = Callable[[int, str], AbstractContextManager[Any]]
+VBP_PAYMENT = "paid by the linear exchange: allocate with the TPS × contract value weight"
 
 
 def _no_bar(_length: int, _label: str) -> AbstractContextManager[Any]:
@@ -94,6 +95,10 @@ def score_period(
     units = {org for org in present if kinds.get(org) in ("service_line", "ward")}
     sums, points = totals(columns, specs, providers, {o: ancestors(o, parents) for o in units})
     payment = _payments(framework, indicators, points, orgs)
+    if scored_vbp is not None:
+        # CMS pays VBP from the withhold by the linear exchange (TPS × base payment), not per
+        # indicator: the reward allocation with the tps weight and no caps does it.
+        payment = dict.fromkeys(payment, (None, VBP_PAYMENT))
     if providers:
         write_providers(run, providers, sums, payment)
     if scored_vbp is not None:

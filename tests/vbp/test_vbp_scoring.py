@@ -139,3 +139,31 @@ def test_the_scorecard_shows_both_kinds_of_points_beside_the_baseline_and_the_tp
     # baseline 0.5, performance 0.7, AT 0.6, BM 0.9, achievement 4, improvement 5
     assert cells[:6] == ["0.5000", "0.7000", "0.6000", "0.9000", "4", "5"]
     assert "from baseline" in table.split('<th scope="row">Y ')[1].split("</tr>")[0]
+
+
+def test_the_allocation_pays_in_proportion_to_tps_times_contract_value(
+    vbp_framework, tree, make_org, db
+):
+    from qframe.rewards.models import AllocationLine
+    from qframe.rewards.policy import parse_policy
+    from qframe.rewards.services import propose_run
+    from qframe.scoring.runs import finalise_run
+
+    framework = vbp_framework()
+    best = make_org("acute", tree.icb, contract_value_pence=1_000_000_00)
+    tree.trust_a.contract_value_pence = 1_000_000_00
+    load(
+        framework,
+        [*hand_worked_data(tree), f"{best.code},X,2025/26,0.9,", f"{best.code},H,2025/26,90,"],
+    )
+    period = get_or_create_period("2025/26")
+    finalise_run(None, score_period(None, framework, period))
+    policy = parse_policy({"weight": "tps", "cap_percent_of_contract": None})
+    run = propose_run(None, framework, period, 100_000_00, policy).run
+    lines = db.session.scalars(select(AllocationLine).where(AllocationLine.run_id == run.id))
+    amounts = {line.organisation_id: line.amount_pence for line in lines}
+    # TPS: trust A 45.1666… (worked above); the best provider 100 (X at BM: 100; H at BM: 80
+    # + 20 consistency). Equal £1m contracts: £100,000 × 45.1666… / 145.1666… = £31,113.66.
+    assert amounts[tree.trust_a.id] == 31_113_66
+    assert amounts[best.id] == 68_886_34
+    assert amounts.get(tree.trust_b.id, 0) == 0  # no TPS: no weight
