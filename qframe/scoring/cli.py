@@ -28,7 +28,7 @@ def score(code: str, label: str, version: int | None, final: bool) -> None:
 
     try:
         framework = scorable_framework(code, version)
-        period = find_period(label)
+        period = find_period(label, calendar=True)
         run = score_period(None, framework, period, bar=progress)
         if final:
             finalise_run(None, run)

@@ -32,18 +32,22 @@ def scorable_framework(code: str, version: int | None = None) -> Framework:
     return framework
 
 
-def find_period(label: str) -> Period:
-    """The period for a label; a malformed label is refused in words.
+def find_period(label: str, *, calendar: bool = False) -> Period:
+    """The stored period for a label; a malformed or unknown label is refused in words.
 
-    Periods are calendar facts (domain.md §2): a year exists whether or not anyone submitted
-    a yearly figure, so a well-formed label that was never stored is stored now.
+    With `calendar` (scoring), periods are calendar facts (domain.md §2): a year exists
+    whether or not anyone submitted a yearly figure, so a well-formed label is stored now.
     """
     try:
         spec = parse_period(label)
     except BadPeriod as error:
         raise DomainError(str(error)) from error
     period = db.session.scalar(select(Period).where(Period.label == spec.label))
-    return period if period is not None else get_or_create_period(spec.label)
+    if period is None and calendar:
+        return get_or_create_period(spec.label)
+    if period is None:
+        raise NotFound(f"No data has been recorded for {spec.label}")
+    return period
 
 
 def run_for(framework: Framework, period: Period, version: int | None = None) -> ScoreRun:
