@@ -46,6 +46,8 @@ BLUEPRINTS = (
     "qframe.assessment.api",
     "qframe.devplans.views",
     "qframe.devplans.api",
+    "qframe.visits.views",
+    "qframe.visits.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -68,6 +70,7 @@ MODEL_MODULES = (
     "qframe.improvement.models",
     "qframe.assessment.models",
     "qframe.devplans.models",
+    "qframe.visits.models",
 )
 
 
