@@ -49,6 +49,8 @@ BLUEPRINTS = (
     "qframe.assessment.api",
     "qframe.devplans.views",
     "qframe.devplans.api",
+    "qframe.visits.views",
+    "qframe.visits.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -71,6 +73,7 @@ MODEL_MODULES = (
     "qframe.improvement.models",
     "qframe.assessment.models",
     "qframe.devplans.models",
+    "qframe.visits.models",
 )
 
 

@@ -24,6 +24,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.improvement.api",
     "qframe.assessment.api",
     "qframe.devplans.api",
+    "qframe.visits.api",
 )
 
 PROBLEM = {

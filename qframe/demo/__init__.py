@@ -27,6 +27,7 @@ STEPS = (
     "qframe.improvement.demo",
     "qframe.assessment.demo",
     "qframe.devplans.demo",
+    "qframe.visits.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

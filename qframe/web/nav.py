@@ -136,6 +136,12 @@ NAV: list[NavItem] = [
         "Actions with owners and dated milestones, judged by the data or signed off.",
     ),
     NavItem(
+        "Governance visits",
+        "visits.index",
+        ("commissioner",),
+        "The three-yearly visit cycle per local health system, findings and recommendations.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),

@@ -1,0 +1,1 @@
+"""Governance visits: a three-yearly cycle per local health system, findings, recommendations."""
