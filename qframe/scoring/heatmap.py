@@ -117,9 +117,9 @@ def heat_page(
     # the run's creation and finalisation times too: an id alone can be reused (rolled back)
     stamp = (run.id, run.created_at, run.finalised_at)
     key = (stamp, _scope_key(user), setting, icb, tuple(i.id for i in columns), page)
-    if run.is_final and key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    cached = _cache.get(key) if run.is_final else None
+    if cached is not None:  # (get, not "in" then [key]: another thread may evict in between)
+        return cached
     found = _build(run, user, columns, setting=setting, icb=icb, page=page)
     if run.is_final:
         _cache[key] = found

@@ -27,13 +27,19 @@ class Measured[T]:
     wall: float
     peak_mib: float  # peak resident set during the call (or tracemalloc peak where no /proc)
     how: str
+    start_mib: float = 0.0  # resident set when the call started (what earlier work left)
+
+    @property
+    def grew_mib(self) -> float:
+        """How far the peak rose above the resident set at the start: the call's own memory."""
+        return self.peak_mib - self.start_mib
 
 
-def _high_water_mib() -> float:
+def _status_mib(field: str) -> float:
     for line in STATUS.read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def measure[T](action: Callable[[], T]) -> Measured[T]:
@@ -44,11 +50,12 @@ def measure[T](action: Callable[[], T]) -> Measured[T]:
     except OSError:
         rss = False
         tracemalloc.start()
+    start = _status_mib("VmRSS") if rss else 0.0
     wall, cpu = time.perf_counter(), time.process_time()
     result = action()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     if rss:
-        return Measured(result, cpu, wall, _high_water_mib(), "peak RSS")
+        return Measured(result, cpu, wall, _status_mib("VmHWM"), "peak RSS", start)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return Measured(result, cpu, wall, peak, "tracemalloc peak")
@@ -59,8 +66,9 @@ def report(label: str, ours: Measured[Any], limit: Measured[Any], limit_label: s
     ratio = ours.cpu / limit.cpu if limit.cpu > 0 else float("inf")
     return (
         f"{label}: qframe {ours.cpu:.2f} s CPU ({ours.wall:.2f} s wall, {ours.how} "
-        f"{ours.peak_mib:.0f} MiB) | limit ({limit_label}) {limit.cpu:.2f} s CPU "
-        f"({limit.wall:.2f} s wall, {limit.peak_mib:.0f} MiB) | ratio {ratio:.1f}x"
+        f"{ours.peak_mib:.0f} MiB, +{ours.grew_mib:.0f} during the call) | limit ({limit_label}) "
+        f"{limit.cpu:.2f} s CPU ({limit.wall:.2f} s wall, {limit.peak_mib:.0f} MiB, "
+        f"+{limit.grew_mib:.0f}) | ratio {ratio:.1f}x"
     )
 
 
