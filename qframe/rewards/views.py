@@ -20,11 +20,10 @@ from qframe.rewards.reports import (
     compare_runs,
     lines_page,
     reason_totals,
-    schedule_header,
-    schedule_rows,
     splits_of,
     visible_runs,
 )
+from qframe.rewards.schedule import schedule_filename, stamped_header, stamped_rows
 from qframe.rewards.services import approve_run, get_run_or_404, propose_run
 from qframe.scoring.lookup import SCORED_STATUSES, find_period
 from qframe.web.access import roles_required
@@ -151,9 +150,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if run.status == "failed":
         raise Conflict(f"Run {run.id} failed: it has no payment schedule")
-    return csv_download(
-        f"allocation-run-{run.id}.csv", schedule_header(run), list(schedule_rows(run))
-    )
+    return csv_download(schedule_filename(run), stamped_header(run), list(stamped_rows(run)))
 
 
 @bp.get("/compare")

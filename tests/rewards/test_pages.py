@@ -131,7 +131,8 @@ def test_the_payment_schedule_adds_up_exactly_to_the_amount_allocated(
     response = client.get(f"/rewards/{run.id}/schedule.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert list(rows[0]) == ["org_code", "weight", "cap", "floor", "gate", "amount", "reason"]
+    # formats.md's columns come first; issue 14 adds names and the run's stamp after them
+    assert list(rows[0])[:7] == ["org_code", "weight", "cap", "floor", "gate", "amount", "reason"]
     assert all(re.fullmatch(r"[0-9]+\.[0-9]{2}", r["amount"]) for r in rows)
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal(run.total_pence) / 100
     assert {r["org_code"] for r in rows} == {t.code for t in trusts}
@@ -223,3 +224,22 @@ def test_a_failed_run_page_says_why_and_offers_no_schedule_or_approval(
     assert "Approve run" not in html
     assert client.get(f"/rewards/{run.id}/schedule.csv").status_code == 409
     assert client.post(f"/rewards/{run.id}/approve").status_code == 409
+
+
+def test_a_draft_schedule_download_is_named_draft_and_the_approved_one_is_not(
+    client, db, tree, framework, scores, period, make_user, login_as
+):
+    maker, checker = make_user("finance", [tree.icb]), make_user("finance", [tree.icb])
+    run = propose_run(maker, framework, period, 1_000_000_00, parse_policy({})).run
+    db.session.commit()
+    login_as("finance", [tree.icb])
+    draft = client.get(f"/rewards/{run.id}/schedule.csv")
+    assert f'filename="allocation-run-{run.id}-DRAFT.csv"' in draft.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(draft.get_data(as_text=True))))
+    assert {r["status"] for r in rows} == {"DRAFT"}
+    approve_run(checker, run)
+    db.session.commit()
+    final = client.get(f"/rewards/{run.id}/schedule.csv")
+    assert f'filename="allocation-run-{run.id}.csv"' in final.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(final.get_data(as_text=True))))
+    assert {(r["status"], r["version"]) for r in rows} == {("APPROVED", str(framework.version))}
