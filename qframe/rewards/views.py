@@ -24,9 +24,11 @@ from qframe.rewards.reports import (
     visible_runs,
 )
 from qframe.rewards.schedule import schedule_filename, stamped_header, stamped_rows
-from qframe.rewards.services import approve_run, get_run_or_404, propose_run
+from qframe.rewards.services import approve_run, approved_run, get_run_or_404, propose_run
 from qframe.scoring.lookup import SCORED_STATUSES, find_period
+from qframe.web import confirmations
 from qframe.web.access import roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
@@ -128,6 +130,8 @@ def approve(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if not ApproveForm().validate_on_submit():
         raise ValidationFailed("The form had expired; reload and try again")
+    if wants_review() and run.status == "proposed":
+        return confirmation_page(confirmations.approve_run(run, approved_run(run)))
     approval = approve_run(current_user, run)
     db.session.commit()
     message = f"Run {run.id} approved: {pounds(run.total_pence or 0)} to pay."

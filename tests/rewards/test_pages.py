@@ -243,3 +243,24 @@ def test_a_draft_schedule_download_is_named_draft_and_the_approved_one_is_not(
     assert f'filename="allocation-run-{run.id}.csv"' in final.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(final.get_data(as_text=True))))
     assert {(r["status"], r["version"]) for r in rows} == {("APPROVED", str(framework.version))}
+
+
+def test_approving_shows_a_confirmation_with_the_money_before_anything_changes(
+    client, db, tree, framework, scores, period, make_user, login_as
+):
+    maker = make_user("finance", [tree.icb])
+    run = propose_run(maker, framework, period, 1_000_000_00, parse_policy({})).run
+    db.session.commit()
+    login_as("finance", [tree.icb])
+    page = client.post(f"/rewards/{run.id}/approve", data={"review": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "This cannot be undone." in html
+    assert "Pot: £1,000,000.00." in html
+    assert maker.email in html
+    assert 'name="review"' not in html  # the confirm button posts the action itself
+    db.session.expire_all()
+    assert db.session.get(AllocationRun, run.id).status == "proposed"
+    assert client.post(f"/rewards/{run.id}/approve").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AllocationRun, run.id).status == "approved"
