@@ -40,6 +40,7 @@ BLUEPRINTS = (
     "qframe.publication.public_views",
     "qframe.rewards.views",
     "qframe.rewards.award_views",
+    "qframe.inbox.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
