@@ -164,6 +164,8 @@ def compare():  # type: ignore[no-untyped-def]
     if not (first.isdigit() and second.isdigit()):
         raise ValidationFailed("Choose two runs to compare")
     a, b = get_run_or_404(int(first), current_user), get_run_or_404(int(second), current_user)
+    if (b.created_at, b.id) < (a.created_at, a.id):
+        a, b = b, a  # the earlier run is "before", whichever order they were picked in
     changes = compare_runs(a, b)
     if request.args.get("format") == "csv":
         return csv_download(

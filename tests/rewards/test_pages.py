@@ -72,7 +72,8 @@ def test_the_run_page_shows_totals_rate_chart_and_reasons_without_inline_script_
     run = propose_run(user, framework, period, 1_000_000_00, parse_policy({})).run
     html = client.get(f"/rewards/{run.id}").get_data(as_text=True)
     assert "£1,000,000.00" in html
-    assert "£0.8 per unit of weight" in html
+    # plain words, not "per unit of weight" (issue 14): the default policy shares by entitlement
+    assert "£0.8 for each £1 of entitlement" in html
     assert "Reduced for minimum-standard breaches" in html  # trust B, in words
     assert "Trust A" in html
     start = html.index('<svg class="chart"')
@@ -264,3 +265,19 @@ def test_approving_shows_a_confirmation_with_the_money_before_anything_changes(
     assert client.post(f"/rewards/{run.id}/approve").status_code == 302
     db.session.expire_all()
     assert db.session.get(AllocationRun, run.id).status == "approved"
+
+
+def test_comparing_from_the_newer_runs_page_still_signs_changes_from_old_to_new(
+    client, db, tree, framework, scores, period, login_as
+):
+    older = propose_run(None, framework, period, 1_000_000_00, parse_policy({})).run
+    newer = propose_run(None, framework, period, 1_000_000_00,
+                        parse_policy({"breach_gate": "1"})).run  # fmt: skip
+    login_as("finance", [tree.icb])
+    text = client.get(f"/rewards/compare?first={newer.id}&second={older.id}&format=csv").get_data(
+        as_text=True
+    )
+    rows = {r["org_code"]: r for r in csv.DictReader(io.StringIO(text))}
+    # trust B was withheld in the older run (gate 0) and paid in the newer (gate 1): a gain
+    assert Decimal(rows[tree.trust_b.code]["difference"]) > 0
+    assert list(rows[tree.trust_b.code])[2:4] == [f"run_{older.id}", f"run_{newer.id}"]
