@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qframe.auth.scope import in_scope_clause
 from qframe.extensions import db
@@ -54,7 +54,6 @@ def declarations_to_approve(user: Any, today: date) -> list[InboxItem]:
         .where(
             Declaration.status == "declared",
             in_scope_clause(Declaration.organisation_id, user),
-            in_scope_clause(Framework.owner_id, user),
         )
         .order_by(Declaration.declared_at)
         .limit(LIMIT)
@@ -106,8 +105,8 @@ def overdue_appraisals(user: Any, today: date) -> list[InboxItem]:
         .where(
             Appraisal.due_date < today,
             Appraisal.status.not_in(("completed", "signed_off")),
-            in_scope_clause(StaffMember.service_line_id, user)
-            | in_scope_clause(StaffMember.ward_id, user),
+            # one scope clause per query: a ward's staff by ward, the others by service line
+            in_scope_clause(func.coalesce(StaffMember.ward_id, StaffMember.service_line_id), user),
         )
         .order_by(Appraisal.due_date)
         .limit(LIMIT)

@@ -40,3 +40,40 @@ def test_a_run_outside_the_users_scope_is_not_in_their_inbox(client, tree, make_
     db.session.commit()
     login_as("finance", [tree.other_icb])
     assert "Nothing waits for you." in client.get("/inbox/").get_data(as_text=True)
+
+
+def test_every_role_can_open_its_inbox(client, tree, login_as):
+    scopes = {
+        "commissioner": [tree.icb],
+        "finance": [tree.icb],
+        "clinical_director": [tree.line_a],
+        "nurse_manager": [tree.ward_a],
+        "provider_lead": [tree.trust_a],
+        "admin": [],
+    }
+    for role, orgs in scopes.items():
+        login_as(role, orgs)
+        response = client.get("/inbox/")
+        assert response.status_code == 200, role
+        client.post("/auth/logout")
+
+
+def test_a_declared_period_waits_in_the_commissioners_inbox(db, client, tree, make_user, login_as):
+    from qframe.measurements.models import Declaration
+    from qframe.periods.models import get_or_create_period
+
+    framework = rewards_builders.make_framework(tree.icb)
+    period = get_or_create_period("2025/26 Q1")
+    db.session.add(
+        Declaration(
+            framework_id=framework.id,
+            period_id=period.id,
+            organisation_id=tree.trust_a.id,
+            status="declared",
+        )
+    )
+    db.session.commit()
+    login_as("commissioner", [tree.icb])
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert f"{tree.trust_a.name}: RQF 2025/26 Q1" in page
+    assert "Approve or return" in page
