@@ -54,7 +54,11 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _frameworks() -> list[Framework]:
-    stmt = select(Framework).where(Framework.status.in_(SCORED_STATUSES))
+    """Only frameworks with final scores can be paid on: nothing else is offered."""
+    from qframe.scoring.models import ScoreRun
+
+    final = select(ScoreRun.framework_id).where(ScoreRun.status == "final")
+    stmt = select(Framework).where(Framework.status.in_(SCORED_STATUSES), Framework.id.in_(final))
     return list(db.session.scalars(stmt.order_by(Framework.code, Framework.version.desc())))
 
 
