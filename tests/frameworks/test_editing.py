@@ -289,3 +289,12 @@ def test_publishing_asks_for_confirmation_first_and_changes_nothing_until_confir
     assert f"with its {len(framework.indicators)} indicators" in html
     db.session.expire_all()
     assert db.session.get(Framework, framework.id).status == "draft"
+
+
+def test_a_draft_framework_page_links_to_its_threshold_calibration(
+    db, client, login_as, tree, make_draft
+):
+    framework = make_draft()
+    login_as("commissioner", [tree.icb])
+    html = client.get(f"/frameworks/{framework.id}").get_data(as_text=True)
+    assert f'href="/scoring/manage/calibrate/{framework.id}"' in html
