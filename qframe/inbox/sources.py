@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -35,7 +35,7 @@ def runs_to_approve(user: Any, today: date) -> list[InboxItem]:
             "Review and approve",
             r.created_at.date(),
         )
-        for r in db.session.scalars(stmt.limit(LIMIT)).unique()
+        for r in cast(list[AllocationRun], db.session.scalars(stmt.limit(LIMIT)).unique().all())
     ]
 
 

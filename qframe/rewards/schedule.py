@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -51,7 +52,7 @@ def stamped_header(run: AllocationRun) -> list[str]:
 
 
 def _names(run: AllocationRun) -> dict[str, str]:
-    ids = select(AllocationLine.organisation_id).where(AllocationLine.run_id == run.id)
+    ids: Any = select(AllocationLine.organisation_id).where(AllocationLine.run_id == run.id)
     if run.by_service_line:
         ids = ids.union(
             select(AllocationSplit.organisation_id).where(AllocationSplit.run_id == run.id)
