@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: set up, migrate, load the demo region if the database is empty, serve on 127.0.0.1:5000
+## with the one scheduler process beside it (windows close, reminders fire); Ctrl-C stops both
 run: install
 	$(BIN)/qframe db upgrade
 	$(BIN)/qframe demo --if-empty
+	@$(BIN)/qframe scheduler & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null; wait $$sched 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/qframe run --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when QFRAME_TEST_DATABASE_URL is set

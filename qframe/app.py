@@ -51,6 +51,7 @@ BLUEPRINTS = (
     "qframe.devplans.api",
     "qframe.visits.views",
     "qframe.visits.api",
+    "qframe.inbox.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.

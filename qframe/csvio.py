@@ -150,6 +150,18 @@ def parse_pence(text: str) -> int | None:
     return int(Decimal(text) * 100)
 
 
+def parse_money_input(text: str | None) -> int | None:
+    """What people type into a money field ('£40,000', '-£12.50', ' 2500 ') as pence, else None.
+
+    The one parser for every money form: a leading £ (after any sign), thousands commas and
+    surrounding spaces are accepted, then the text must be pounds with at most two decimals.
+    """
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "")
+    sign = "-" if cleaned.startswith("-") else ""
+    cleaned = cleaned.removeprefix("-").removeprefix("£")
+    return parse_pence(sign + cleaned) if cleaned and cleaned[0] != "-" else None
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """A finite plain decimal ('12', '-0.25'), else None (no exponents, NaN or infinity)."""
     if not DECIMAL_RE.fullmatch(text):

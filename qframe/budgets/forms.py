@@ -12,19 +12,19 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from qframe.budgets.calc import CATEGORIES
 from qframe.budgets.models import BudgetLine
-from qframe.csvio import parse_pence
+from qframe.csvio import parse_money_input
 
-POUNDS_HINT = "Pounds, e.g. 2500 or 2500.50"
+POUNDS_HINT = "Pounds, e.g. 2500, £2,500 or 2500.50"
 
 
 def pounds(form: FlaskForm, field: StringField) -> None:
     """An amount in pounds with at most two decimals (the sign is checked by the service)."""
-    if parse_pence((field.data or "").replace(",", "").strip()) is None:
+    if parse_money_input(field.data) is None:
         raise ValidationError(f"Enter an amount in pounds. {POUNDS_HINT}")
 
 
 def pence_of(field: StringField) -> int:
-    return parse_pence((field.data or "").replace(",", "").strip()) or 0
+    return parse_money_input(field.data) or 0
 
 
 def versions_token(lines: Iterable[BudgetLine]) -> str:
@@ -80,7 +80,9 @@ class LimitForm(FlaskForm):
         description="Virements up to this amount apply at once; larger ones need finance.",
         validators=[
             DataRequired(),
-            Regexp(r"^[0-9][0-9,]*(\.[0-9]{1,2})?$", message=f"{POUNDS_HINT}, not negative"),
+            Regexp(
+                r"^\s*£?[0-9][0-9,]*(\.[0-9]{1,2})?\s*$", message=f"{POUNDS_HINT}, not negative"
+            ),
         ],
     )
     version = HiddenField()

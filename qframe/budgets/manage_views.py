@@ -39,7 +39,7 @@ from qframe.budgets.services import (
 )
 from qframe.budgets.views import one_place
 from qframe.budgets.virements import decide_virement
-from qframe.csvio import parse_pence
+from qframe.csvio import parse_money_input
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.money import pence_to_pounds as pounds
@@ -198,7 +198,7 @@ def limit(holder_id: int):  # type: ignore[no-untyped-def]
         set_delegated_limit(
             current_user,
             holder,
-            parse_pence((form.limit.data or "").replace(",", "")) or 0,
+            parse_money_input(form.limit.data) or 0,
             int(form.version.data or 0) if (form.version.data or "").isdigit() else 0,
         )
         db.session.commit()

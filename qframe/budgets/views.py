@@ -30,7 +30,9 @@ from qframe.budgets.virements import remaining_budget, request_virement
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.money import pence_to_pounds as pounds
+from qframe.web import confirmations
 from qframe.web.access import roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
@@ -156,6 +158,13 @@ def new_virement(holder_id: int):  # type: ignore[no-untyped-def]
     form.from_line.choices, form.to_line.choices = choices, choices
     if not form.is_submitted():
         form.versions.data = versions_token(r.line for r in movable)
+    if form.validate_on_submit() and wants_review():
+        lines = {r.line.id: r.line for r in movable}
+        source, target = lines.get(form.from_line.data), lines.get(form.to_line.data)
+        if source is not None and target is not None and source.id != target.id:
+            return confirmation_page(
+                confirmations.apply_virement(holder, source, target, pence_of(form.amount), year)
+            )
     if form.validate_on_submit():
         try:
             virement = request_virement(

@@ -27,7 +27,9 @@ from qframe.frameworks.io import framework_raw
 from qframe.frameworks.models import Framework
 from qframe.frameworks.views import render_framework
 from qframe.orgs.models import Organisation
+from qframe.web import confirmations
 from qframe.web.access import roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import read_upload
 
 bp = Blueprint("frameworks_manage", __name__, url_prefix="/frameworks")
@@ -200,6 +202,8 @@ def delete_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-u
 @roles_required(*MANAGERS)
 def publish(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
+    if wants_review() and framework.status == "draft":
+        return confirmation_page(confirmations.publish_framework(framework))
     try:
         services.publish_framework(current_user, framework)
     except ValidationFailed as error:
@@ -218,6 +222,8 @@ def publish(framework_id: int):  # type: ignore[no-untyped-def]
 @roles_required(*MANAGERS)
 def close(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
+    if wants_review() and framework.status == "published":
+        return confirmation_page(confirmations.close_framework(framework))
     services.close_framework(current_user, framework)
     db.session.commit()
     flash(f"{framework.code} v{framework.version} is closed: its results are final.", "success")

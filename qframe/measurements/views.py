@@ -17,9 +17,11 @@ from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements import entry
 from qframe.measurements.declarations import declare as declare_period
 from qframe.measurements.forms import ConfirmForm, DeclareForm, UploadForm
+from qframe.measurements.grid import field_name, save_grid
 from qframe.measurements.models import Measurement, StagedUpload
 from qframe.measurements.rows import FIELDS, OPTIONAL
 from qframe.measurements.services import import_csv, save_entry
+from qframe.measurements.windows import provider_of
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period, get_or_create_period
 from qframe.web.access import login_required, roles_required
@@ -74,6 +76,7 @@ def _page(org: Organisation, framework: Framework, label: str | None, **extra): 
         frameworks=entry.frameworks_for(org),
         submitter=_submitter(),
         entry=entry,
+        grid_name=field_name,
         declare_form=DeclareForm(),
         errors=extra.get("errors", {}),
         posted=extra.get("posted", {}),
@@ -142,19 +145,59 @@ def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+@bp.post("/orgs/<int:org_id>/grid")
+@roles_required(*SUBMITTERS)
+def save_all(org_id: int):  # type: ignore[no-untyped-def]
+    """Save the whole entry grid at once: all or nothing, every typed value kept on failure."""
+    org = get_org_or_404(org_id, current_user)
+    framework = _framework_for(org, request.form.get("framework", type=int))
+    period = request.form.get("period", "")
+    level = entry.org_level(org)
+    indicators = [
+        i for i in framework.indicators if i.level == level and i.data_source == "submitted"
+    ]
+    result = save_grid(current_user, framework, org, indicators, period, request.form)
+    if result.problems:
+        db.session.rollback()
+        flash(
+            f"Nothing was saved: {result.problems} problem{'s' if result.problems != 1 else ''}"
+            " to fix below. Everything you typed is still here.",
+            "error",
+        )
+        page = _page(
+            org,
+            framework,
+            period,
+            errors=result.errors,
+            posted=result.posted,
+            general=result.general,
+        )
+        return page, 422
+    db.session.commit()
+    flash(
+        f"Saved {result.saved} value{'s' if result.saved != 1 else ''} for {org.code}, {period}"
+        + (f" ({result.unchanged} unchanged)." if result.unchanged else "."),
+        "success",
+    )
+    return redirect(url_for(".show", org_id=org.id, framework=framework.id, period=period))
+
+
 @bp.post("/orgs/<int:org_id>/declare")
 @roles_required("provider_lead")
 def declare(org_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
     form = DeclareForm()
-    if org.kind not in PROVIDER_KINDS or not form.validate_on_submit():
+    # a ward's or service line's page declares for its provider (monthly ward periods too)
+    provider = org if org.kind in PROVIDER_KINDS else provider_of(org)
+    if provider is None or not form.validate_on_submit():
         raise ValidationFailed("Declare a provider's data for a framework and period")
     framework = _framework_for(org, form.framework.data)
     period = get_or_create_period(form.period.data or "")
-    declare_period(current_user, framework, org, period)
+    declare_period(current_user, framework, provider, period)
     db.session.commit()
     flash(
-        f"{period.label} declared complete for {org.name}: awaiting the commissioner's approval.",
+        f"{period.label} declared complete for {provider.name}: awaiting the commissioner's "
+        "approval.",
         "success",
     )
     return redirect(url_for(".show", org_id=org.id, framework=framework.id, period=period.label))

@@ -12,7 +12,10 @@ class OrgEditForm(FlaskForm):
         "Contract value (£)",
         validators=[
             Optional(),
-            Regexp(r"^[0-9]+(\.[0-9]{1,2})?$", message="Pounds, e.g. 1250000 or 1250000.50"),
+            Regexp(
+                r"^\s*£?[0-9][0-9,]*(\.[0-9]{1,2})?\s*$",
+                message="Pounds, e.g. 1250000, £1,250,000 or 1250000.50",
+            ),
         ],
     )
     list_size = StringField(

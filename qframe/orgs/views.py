@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qframe.auth.scope import get_org_or_404, in_scope_clause
-from qframe.csvio import parse_count, parse_pence
+from qframe.csvio import parse_count, parse_money_input
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
 from qframe.orgs.forms import OrgEditForm, UploadForm
@@ -94,7 +94,7 @@ def edit(org_id: int):  # type: ignore[no-untyped-def]
             current_user,
             org,
             name=form.name.data or "",
-            contract_value_pence=parse_pence(form.contract_value.data)
+            contract_value_pence=parse_money_input(form.contract_value.data)
             if form.contract_value.data
             else None,
             list_size=parse_count(form.list_size.data) if form.list_size.data else None,

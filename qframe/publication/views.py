@@ -15,7 +15,9 @@ from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.periods.labels import BadPeriod, parse_period
+from qframe.web import confirmations
 from qframe.web.access import login_required, roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 from qframe.web.forms import attach_problems
 
@@ -87,6 +89,15 @@ def publish():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             framework = check_framework(current_user, form.framework.data)
+            if wants_review():
+                return confirmation_page(
+                    confirmations.publish_results(
+                        framework,
+                        (form.period.data or "").strip(),
+                        form.audience.data,
+                        bool(form.identifiable.data),
+                    )
+                )
             publication = publish_results(
                 current_user,
                 framework,

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from qframe.auth.models import User
-from qframe.errors import DomainError, NotFound
+from qframe.errors import DomainError, NotFound, ValidationFailed
 from qframe.extensions import db
 
 
@@ -43,7 +43,7 @@ def allocations() -> None:
     help="Allocation policy JSON (formats.md); default: formats.md's defaults.",
 )
 @click.option("--commissioner", default=None, help="Commissioner code (default: the owner).")
-@click.option("--as", "email", default=None, help="Propose as this finance user (email).")
+@click.option("--as", "email", default=None, help="Propose as this finance user (email); required.")
 @with_appcontext
 def run_command(
     code: str,
@@ -72,6 +72,11 @@ def run_command(
         actor = _user(email)
         framework = scorable_framework(code)
         period = find_period(label)
+        if actor is None:
+            raise ValidationFailed(
+                "Say who proposes with --as EMAIL: every allocation needs a named finance "
+                "proposer so that a different finance user can approve it"
+            )
         owner = None
         if commissioner is not None:
             owner = db.session.scalar(select(Organisation).where(Organisation.code == commissioner))
@@ -132,7 +137,7 @@ def export_command(run_id: int, output: Path | None) -> None:
     from qframe.cli import fail
     from qframe.csvio import write_csv
     from qframe.rewards.models import AllocationRun
-    from qframe.rewards.reports import schedule_header, schedule_rows
+    from qframe.rewards.schedule import marked_path, stamped_header, stamped_rows, status_word
 
     run = db.session.get(AllocationRun, run_id)
     try:
@@ -142,10 +147,14 @@ def export_command(run_id: int, output: Path | None) -> None:
             raise DomainError(f"Run {run_id} failed: it has no payment schedule")
     except DomainError as error:
         fail(error)
-    text = write_csv(schedule_header(run), schedule_rows(run))
+    text = write_csv(stamped_header(run), stamped_rows(run))
+    word = status_word(run)
+    if word != "APPROVED":
+        _say(f"Run {run_id} is {word}: not approved for payment; every row says {word}")
     if output is None:
         click.echo(text, nl=False)
     else:
+        output = marked_path(run, output)
         output.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {text.count(chr(10)) - 1:,} lines to {output}", err=True)
 

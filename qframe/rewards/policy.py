@@ -126,7 +126,8 @@ def read_policy_json(text: str | bytes) -> Policy:
 
 def parse_pot(value: str | int | Decimal) -> int:
     """The pot in pounds ('2,000,000', '£1500.50') as whole pence; refused unless positive."""
-    text = str(value).strip().replace(",", "").removeprefix("£")
+    text = str(value).strip().replace(",", "").replace(" ", "")
+    text = ("-" + text[2:]) if text.startswith("-£") else text.removeprefix("£")
     if text.startswith("-") and _POUNDS.match(text[1:]):
         raise ValidationFailed(
             f"The pot cannot be negative ({value})",

@@ -267,6 +267,9 @@ def approve_run(actor: User, run: AllocationRun) -> Approval:
             "approved": "it is already approved",
         }[run.status]
         raise Conflict(f"Run {run.id} cannot be approved: {why}")
+    if run.created_by_id is None:
+        # maker-checker needs a named maker: a run nobody proposed by name is never paid
+        raise Conflict(f"Run {run.id} has no named proposer: a finance user must propose it again")
     if run.created_by_id == actor.id:
         raise Forbidden(f"You proposed run {run.id}: another finance user must approve it")
     current = current_final_run(run.framework, run.period)

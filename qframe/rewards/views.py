@@ -20,14 +20,15 @@ from qframe.rewards.reports import (
     compare_runs,
     lines_page,
     reason_totals,
-    schedule_header,
-    schedule_rows,
     splits_of,
     visible_runs,
 )
-from qframe.rewards.services import approve_run, get_run_or_404, propose_run
+from qframe.rewards.schedule import schedule_filename, stamped_header, stamped_rows
+from qframe.rewards.services import approve_run, approved_run, get_run_or_404, propose_run
 from qframe.scoring.lookup import SCORED_STATUSES, find_period
+from qframe.web import confirmations
 from qframe.web.access import roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
@@ -53,7 +54,11 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _frameworks() -> list[Framework]:
-    stmt = select(Framework).where(Framework.status.in_(SCORED_STATUSES))
+    """Only frameworks with final scores can be paid on: nothing else is offered."""
+    from qframe.scoring.models import ScoreRun
+
+    final = select(ScoreRun.framework_id).where(ScoreRun.status == "final")
+    stmt = select(Framework).where(Framework.status.in_(SCORED_STATUSES), Framework.id.in_(final))
     return list(db.session.scalars(stmt.order_by(Framework.code, Framework.version.desc())))
 
 
@@ -129,6 +134,8 @@ def approve(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if not ApproveForm().validate_on_submit():
         raise ValidationFailed("The form had expired; reload and try again")
+    if wants_review() and run.status == "proposed":
+        return confirmation_page(confirmations.approve_run(run, approved_run(run)))
     approval = approve_run(current_user, run)
     db.session.commit()
     message = f"Run {run.id} approved: {pounds(run.total_pence or 0)} to pay."
@@ -151,7 +158,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if run.status == "failed":
         raise Conflict(f"Run {run.id} failed: it has no payment schedule")
-    return csv_download(f"allocation-run-{run.id}.csv", schedule_header(run), schedule_rows(run))
+    return csv_download(schedule_filename(run), stamped_header(run), stamped_rows(run))
 
 
 @bp.get("/compare")
@@ -161,6 +168,8 @@ def compare():  # type: ignore[no-untyped-def]
     if not (first.isdigit() and second.isdigit()):
         raise ValidationFailed("Choose two runs to compare")
     a, b = get_run_or_404(int(first), current_user), get_run_or_404(int(second), current_user)
+    if (b.created_at, b.id) < (a.created_at, a.id):
+        a, b = b, a  # the earlier run is "before", whichever order they were picked in
     changes = compare_runs(a, b)
     if request.args.get("format") == "csv":
         return csv_download(

@@ -23,7 +23,9 @@ from qframe.scoring.lookup import get_run_or_404
 from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import FLAG_WORDS, indicators_of, is_latest
 from qframe.scoring.runs import finalise_run, score_period
+from qframe.web import confirmations
 from qframe.web.access import roles_required
+from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 
 bp = Blueprint("scoring_manage", __name__, url_prefix="/scoring/manage")
@@ -120,6 +122,8 @@ def _managed_run(run_id: int) -> ScoreRun:
 @roles_required("commissioner")
 def finalise(run_id: int):  # type: ignore[no-untyped-def]
     run = _managed_run(run_id)
+    if wants_review() and run.status == "provisional":
+        return confirmation_page(confirmations.finalise_scores(run))
     finalise_run(current_user, run)
     db.session.commit()
     flash(f"Version {run.version} is final: it can no longer change.", "success")

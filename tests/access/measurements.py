@@ -83,6 +83,11 @@ ROUTES = {
         method="POST",
         allowed=SUBMITTERS,
     ),
+    "measurements.save_all": Route(
+        lambda t: f"/measurements/orgs/{t.ward_a.id}/grid?framework={_framework(t).id}",
+        method="POST",
+        allowed=SUBMITTERS,
+    ),
     "measurements.declare": Route(
         lambda t: f"/measurements/orgs/{t.trust_a.id}/declare",
         method="POST",

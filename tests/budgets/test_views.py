@@ -182,3 +182,13 @@ def test_commissioners_have_no_budget_pages(client, tree, login_as, ward):
     login_as("commissioner", [tree.icb])
     assert client.get("/budgets/").status_code == 403
     assert client.get(f"/budgets/{ward.id}").status_code == 403
+
+
+def test_a_virement_is_confirmed_with_its_money_before_it_applies(client, tree, login_as, ward):
+    login_as("nurse_manager", [tree.ward_a])
+    review = _form(client, ward, amount="£20,000", review="1")
+    html = review.get_data(as_text=True)
+    assert review.status_code == 200
+    assert "Move £20,000.00?" in html
+    assert "applies at once" in html
+    assert holder_lines(ward.id, YEAR)["nonpay_drugs"].annual_pence == 120_000_00

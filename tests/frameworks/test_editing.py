@@ -274,3 +274,27 @@ def test_closing_from_the_page(db, client, login_as, tree, make_published):
     assert client.post(f"/frameworks/{framework.id}/close").status_code == 302
     db.session.expire_all()
     assert db.session.get(Framework, framework.id).status == "closed"
+
+
+def test_publishing_asks_for_confirmation_first_and_changes_nothing_until_confirmed(
+    db, client, login_as, tree, make_draft
+):
+    framework = make_draft()
+    login_as("commissioner", [tree.icb])
+    review = client.post(f"/frameworks/{framework.id}/publish", data={"review": "1"})
+    html = review.get_data(as_text=True)
+    assert review.status_code == 200
+    assert f"Publish {framework.code} v{framework.version}?" in html
+    assert "can never be edited or deleted" in html
+    assert f"with its {len(framework.indicators)} indicators" in html
+    db.session.expire_all()
+    assert db.session.get(Framework, framework.id).status == "draft"
+
+
+def test_a_draft_framework_page_links_to_its_threshold_calibration(
+    db, client, login_as, tree, make_draft
+):
+    framework = make_draft()
+    login_as("commissioner", [tree.icb])
+    html = client.get(f"/frameworks/{framework.id}").get_data(as_text=True)
+    assert f'href="/scoring/manage/calibrate/{framework.id}"' in html

@@ -26,13 +26,19 @@ def count(db, model=Measurement) -> int:  # type: ignore[no-untyped-def]
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_nurse_manager_sees_the_ward_indicators_with_a_form_each(client, tree, aqf, login_as):
+def field(framework, code: str) -> str:  # type: ignore[no-untyped-def]
+    """The entry grid's comment field of an indicator: present when the indicator is typed in."""
+    return f'name="f{ind(framework, code).id}-comment"'
+
+
+def test_a_nurse_manager_sees_the_ward_indicators_in_one_grid(client, tree, aqf, login_as):
     login_as("nurse_manager", [tree.ward_a])
     page = client.get(f"/measurements/orgs/{tree.ward_a.id}?period=2025-06")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
+    assert body.count('data-testid="entry-grid"') == 1
     for code in ("AQF-S03", "AQF-S04", "AQF-X01"):
-        assert f"Save {code}" in body
+        assert field(aqf, code) in body
     assert "AQF-S01" not in body  # a provider indicator, not the ward's
 
 
@@ -41,13 +47,13 @@ def test_a_provider_lead_gets_provider_indicators_and_a_clinical_director_servic
 ):
     login_as("provider_lead", [tree.trust_a])
     body = client.get(f"/measurements/orgs/{tree.trust_a.id}").get_data(as_text=True)
-    assert "Save AQF-S01" in body
-    assert "Save AQF-S03" not in body
+    assert field(aqf, "AQF-S01") in body
+    assert field(aqf, "AQF-S03") not in body
     client.post("/auth/logout")
     login_as("clinical_director", [tree.line_a])
     body = client.get(f"/measurements/orgs/{tree.line_a.id}").get_data(as_text=True)
-    assert "Save AQF-E02" in body
-    assert "Save AQF-S01" not in body
+    assert field(aqf, "AQF-E02") in body
+    assert field(aqf, "AQF-S01") not in body
     assert "Computed from appraisal records" in body  # AQF-X02 is not typed in
 
 
@@ -95,7 +101,7 @@ def test_a_locked_period_says_why_and_offers_no_form(db, client, tree, aqf, logi
     login_as("nurse_manager", [tree.ward_a])
     body = client.get(f"/measurements/orgs/{tree.ward_a.id}?period=2025-05").get_data(as_text=True)
     assert "closed on 20 Jun 2025" in body
-    assert "Save AQF-S03" not in body
+    assert 'data-testid="entry-grid"' not in body  # no entry fields in a locked period
     response = client.post(
         f"/measurements/orgs/{tree.ward_a.id}/indicators/{ind(aqf, 'AQF-S03').id}",
         data={"period": "2025-05", "numerator": "4", "denominator": "812"},
@@ -213,3 +219,61 @@ def test_the_csv_download_round_trips_and_neutralises_formulas(db, client, tree,
         "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment",
         f"{tree.ward_a.code},AQF-S03,2025-04,3,800,,,,'=HYPERLINK(1)",
     ]
+
+
+def test_the_grid_saves_every_indicator_at_once(db, client, tree, aqf, login_as):
+    login_as("nurse_manager", [tree.ward_a])
+    falls, fft = ind(aqf, "AQF-S03"), ind(aqf, "AQF-X01")
+    data = {
+        "period": "2025-05",
+        "framework": aqf.id,
+        f"f{falls.id}-numerator": "4",
+        f"f{falls.id}-denominator": "812",
+        f"f{fft.id}-numerator": "41",
+        f"f{fft.id}-denominator": "50",
+    }
+    response = client.post(f"/measurements/orgs/{tree.ward_a.id}/grid", data=data)
+    assert response.status_code == 302
+    saved = {
+        m.indicator_id: (m.numerator, m.denominator)
+        for m in db.session.scalars(select(Measurement))
+    }
+    assert saved == {falls.id: (4, 812), fft.id: (41, 50)}
+
+
+def test_one_bad_value_in_the_grid_saves_nothing_and_keeps_every_typed_value(
+    db, client, tree, aqf, login_as
+):
+    login_as("nurse_manager", [tree.ward_a])
+    falls, fft = ind(aqf, "AQF-S03"), ind(aqf, "AQF-X01")
+    data = {
+        "period": "2025-05",
+        "framework": aqf.id,
+        f"f{falls.id}-numerator": "4",
+        f"f{falls.id}-denominator": "812",
+        f"f{falls.id}-comment": "typed with care",
+        f"f{fft.id}-numerator": "41",
+        f"f{fft.id}-denominator": "1.5",
+    }
+    response = client.post(f"/measurements/orgs/{tree.ward_a.id}/grid", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="f{fft.id}-denominator-error"' in body
+    assert "&#39;1.5&#39; is not a whole number" in body
+    assert f'name="f{falls.id}-denominator" value="812"' in body
+    assert f'name="f{falls.id}-comment" value="typed with care"' in body
+    assert f'name="f{fft.id}-denominator" value="1.5"' in body
+    assert count(db) == 0
+
+
+def test_a_ward_page_says_who_declares_and_its_provider_lead_declares_the_month_there(
+    db, client, tree, aqf, login_as
+):
+    login_as("nurse_manager", [tree.ward_a])
+    body = client.get(f"/measurements/orgs/{tree.ward_a.id}?period=2025-05").get_data(as_text=True)
+    assert f"the provider lead of {tree.trust_a.name}" in body
+    assert "/declare" not in body  # a nurse manager does not declare
+    client.post("/auth/logout")
+    login_as("provider_lead", [tree.trust_a])
+    body = client.get(f"/measurements/orgs/{tree.ward_a.id}?period=2025-05").get_data(as_text=True)
+    assert f"Declare 2025-05 complete for {tree.trust_a.name}" in body

@@ -152,7 +152,7 @@ def test_declared_ward_data_is_locked_for_the_nurse_manager_with_the_reason(
     login_as("nurse_manager", [tree.ward_a])
     body = client.get(f"/measurements/orgs/{tree.ward_a.id}?period=2025-04").get_data(as_text=True)
     assert "declared and awaiting approval" in body
-    assert "Save AQF-S03" not in body
+    assert 'data-testid="entry-grid"' not in body  # no entry fields once declared
 
 
 def test_the_completeness_dashboard_counts_expected_submitted_and_declared(
@@ -185,3 +185,26 @@ def test_a_commissioner_approves_from_the_dashboard(db, client, tree, aqf, login
     response = client.post(f"/measurements/manage/declarations/{decl.id}/approve")
     assert response.status_code == 302
     assert db.session.get(Declaration, decl.id).status == "approved"
+
+
+def test_a_provider_lead_declares_a_wards_month_from_the_ward_page(db, client, tree, aqf, login_as):
+    lead = login_as("provider_lead", [tree.trust_a])
+    wards = "\n".join(
+        f"{w.code},{c},2025-04,3,40,,"
+        for w in (tree.ward_a, tree.ward_a2)
+        for c in ("AQF-S03", "AQF-S04", "AQF-X01")
+    )
+    lines = "\n".join(
+        f"{line.code},{c},2025-04,3,40,,"
+        for line in (tree.line_a, tree.line_a2)
+        for c in ("AQF-E02", "AQF-E03")
+    )
+    import_csv(lead, aqf, f"{HEADER}\n{wards}\n{lines}\n".encode())
+    db.session.commit()
+    response = client.post(
+        f"/measurements/orgs/{tree.ward_a.id}/declare",
+        data={"framework": aqf.id, "period": "2025-04"},
+    )
+    assert response.status_code == 302
+    decl = db.session.scalars(select(Declaration)).one()
+    assert (decl.organisation_id, decl.status) == (tree.trust_a.id, "declared")

@@ -136,3 +136,12 @@ def test_approving_a_service_line_run_credits_budgets_and_a_correction_only_the_
     smaller = propose(maker, framework, period, pot=800_000_00, recipients="service_line")
     last = approve_run(checker, smaller)
     assert (last.credited_pence, last.short_pence) == (0, 400_000_00)
+
+
+def test_a_run_with_no_named_proposer_cannot_be_approved_by_anyone(
+    db, tree, framework, scores, checker
+):
+    run = propose_run(None, framework, scores.period, 1_000_000_00, parse_policy({})).run
+    with pytest.raises(Conflict, match="no named proposer"):
+        approve_run(checker, run)
+    assert run.status == "proposed"

@@ -72,7 +72,8 @@ def test_the_run_page_shows_totals_rate_chart_and_reasons_without_inline_script_
     run = propose_run(user, framework, period, 1_000_000_00, parse_policy({})).run
     html = client.get(f"/rewards/{run.id}").get_data(as_text=True)
     assert "£1,000,000.00" in html
-    assert "£0.8 per unit of weight" in html
+    # plain words, not "per unit of weight" (issue 14): the default policy shares by entitlement
+    assert "£0.8 for each £1 of entitlement" in html
     assert "Reduced for minimum-standard breaches" in html  # trust B, in words
     assert "Trust A" in html
     start = html.index('<svg class="chart"')
@@ -131,7 +132,8 @@ def test_the_payment_schedule_adds_up_exactly_to_the_amount_allocated(
     response = client.get(f"/rewards/{run.id}/schedule.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert list(rows[0]) == ["org_code", "weight", "cap", "floor", "gate", "amount", "reason"]
+    # formats.md's columns come first; issue 14 adds names and the run's stamp after them
+    assert list(rows[0])[:7] == ["org_code", "weight", "cap", "floor", "gate", "amount", "reason"]
     assert all(re.fullmatch(r"[0-9]+\.[0-9]{2}", r["amount"]) for r in rows)
     assert sum(Decimal(r["amount"]) for r in rows) == Decimal(run.total_pence) / 100
     assert {r["org_code"] for r in rows} == {t.code for t in trusts}
@@ -223,3 +225,59 @@ def test_a_failed_run_page_says_why_and_offers_no_schedule_or_approval(
     assert "Approve run" not in html
     assert client.get(f"/rewards/{run.id}/schedule.csv").status_code == 409
     assert client.post(f"/rewards/{run.id}/approve").status_code == 409
+
+
+def test_a_draft_schedule_download_is_named_draft_and_the_approved_one_is_not(
+    client, db, tree, framework, scores, period, make_user, login_as
+):
+    maker, checker = make_user("finance", [tree.icb]), make_user("finance", [tree.icb])
+    run = propose_run(maker, framework, period, 1_000_000_00, parse_policy({})).run
+    db.session.commit()
+    login_as("finance", [tree.icb])
+    draft = client.get(f"/rewards/{run.id}/schedule.csv")
+    assert f'filename="allocation-run-{run.id}-DRAFT.csv"' in draft.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(draft.get_data(as_text=True))))
+    assert {r["status"] for r in rows} == {"DRAFT"}
+    approve_run(checker, run)
+    db.session.commit()
+    final = client.get(f"/rewards/{run.id}/schedule.csv")
+    assert f'filename="allocation-run-{run.id}.csv"' in final.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(final.get_data(as_text=True))))
+    assert {(r["status"], r["version"]) for r in rows} == {("APPROVED", str(framework.version))}
+
+
+def test_approving_shows_a_confirmation_with_the_money_before_anything_changes(
+    client, db, tree, framework, scores, period, make_user, login_as
+):
+    maker = make_user("finance", [tree.icb])
+    run = propose_run(maker, framework, period, 1_000_000_00, parse_policy({})).run
+    db.session.commit()
+    login_as("finance", [tree.icb])
+    page = client.post(f"/rewards/{run.id}/approve", data={"review": "1"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "This cannot be undone." in html
+    assert "Pot: £1,000,000.00." in html
+    assert maker.email in html
+    assert 'name="review"' not in html  # the confirm button posts the action itself
+    db.session.expire_all()
+    assert db.session.get(AllocationRun, run.id).status == "proposed"
+    assert client.post(f"/rewards/{run.id}/approve").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AllocationRun, run.id).status == "approved"
+
+
+def test_comparing_from_the_newer_runs_page_still_signs_changes_from_old_to_new(
+    client, db, tree, framework, scores, period, login_as
+):
+    older = propose_run(None, framework, period, 1_000_000_00, parse_policy({})).run
+    newer = propose_run(None, framework, period, 1_000_000_00,
+                        parse_policy({"breach_gate": "1"})).run  # fmt: skip
+    login_as("finance", [tree.icb])
+    text = client.get(f"/rewards/compare?first={newer.id}&second={older.id}&format=csv").get_data(
+        as_text=True
+    )
+    rows = {r["org_code"]: r for r in csv.DictReader(io.StringIO(text))}
+    # trust B was withheld in the older run (gate 0) and paid in the newer (gate 1): a gain
+    assert Decimal(rows[tree.trust_b.code]["difference"]) > 0
+    assert list(rows[tree.trust_b.code])[2:4] == [f"run_{older.id}", f"run_{newer.id}"]

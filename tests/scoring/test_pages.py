@@ -254,3 +254,19 @@ def test_a_final_runs_heat_map_is_served_from_the_cache_unchanged(client, login_
     assert len(_cache) == 1
     assert page(client, f"/scoring/manage/runs/{run.id}") == built
     assert "Other Trust" not in built  # the key holds the viewer's scope
+def test_finalising_asks_for_confirmation_naming_the_version_and_the_providers(
+    client, login_as, tree, tqf, measure
+):
+    measure(tqf, tree.trust_a, "P1", numerator=75, denominator=100)
+    period = get_or_create_period("2025/26")
+    login_as("commissioner", [tree.icb])
+    form = {"framework_id": tqf.id, "period_id": period.id}
+    assert client.post("/scoring/manage/score", data=form).status_code == 302
+    run = _db.session.scalars(select(ScoreRun).where(ScoreRun.framework_id == tqf.id)).one()
+    review = client.post(f"/scoring/manage/runs/{run.id}/finalise", data={"review": "1"})
+    html = review.get_data(as_text=True)
+    assert review.status_code == 200
+    assert f"Finalise version {run.version} of" in html
+    assert "1 providers scored in this version." in html  # one provider has data: trust A
+    _db.session.refresh(run)
+    assert run.status == "provisional"

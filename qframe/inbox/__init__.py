@@ -1,0 +1,1 @@
+"""The inbox: what waits for each user, gathered from small registered sources."""
