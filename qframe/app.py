@@ -59,6 +59,7 @@ MODEL_MODULES = (
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",
+    "qframe.variation.models",
 )
 
 

@@ -46,6 +46,7 @@ from qframe.scoring.rollup import (
     select_in_time,
 )
 from qframe.scoring.store import write_providers, write_scores
+from qframe.variation.references import reference_populations
 
 Bar = Callable[[int, str], AbstractContextManager[Any]]
 
@@ -80,7 +81,10 @@ def score_period(
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
-    stats = calculate(columns, specs, vbp, kinds, {org: f[4] for org, f in orgs.items()})
+    references = reference_populations(framework, period, indicators.values())
+    stats = calculate(
+        columns, specs, vbp, kinds, {org: f[4] for org, f in orgs.items()}, references
+    )
     run = _new_run(actor, framework, period)
     total = sum(len(c.orgs) for c in columns)
     with (bar or _no_bar)(total, f"Scoring {framework.code} {period.label}") as progress:
