@@ -12,6 +12,7 @@ from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.scoring.models import Score, ScoreRun
+from qframe.variation.present import result_interval
 
 HEADER = (
     "org_code",
@@ -23,6 +24,8 @@ HEADER = (
     "points",
     "max_points",
     "status",
+    "ci_low",
+    "ci_high",
 )
 
 
@@ -44,6 +47,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             Score.points,
             Score.max_points,
             Score.status,
+            Indicator.measure,
+            Indicator.multiplier,
         )
         .join(Organisation, Organisation.id == Score.organisation_id)
         .join(Indicator, Indicator.id == Score.indicator_id)
@@ -53,9 +58,9 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     if org_id is not None:
         stmt = stmt.where(Score.organisation_id == org_id)
     label = run.period.label
-    for org, code, numerator, denominator, achievement, points, top, status in db.session.execute(
-        stmt
-    ):
+    for row in db.session.execute(stmt):
+        org, code, numerator, denominator, achievement, points, top, status, measure, mult = row
+        interval = result_interval(measure, numerator, denominator, mult)
         yield [
             org,
             code,
@@ -66,4 +71,6 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             number(points),
             number(top),
             status,
+            "" if interval is None else number(interval.low),
+            "" if interval is None else number(interval.high),
         ]
