@@ -100,3 +100,26 @@ def _draw(rng: random.Random, n: int, p: float) -> int:
     if n * min(p, 1 - p) > 50:
         return min(n, max(0, round(rng.gauss(n * p, math.sqrt(n * p * (1 - p))))))
     return sum(1 for _ in range(n) if rng.random() < p)
+
+
+def siegmund_threshold(
+    n: int, p0: float, arl: float, odds_ratio: float = DETECT_ODDS_RATIO
+) -> float:
+    """h giving an in-control average run length of `arl` periods (Siegmund's approximation
+    for a CUSUM of normal increments; good when n·p0 is large, as for trusts' quarters)."""
+    if n < 1 or not 0 < p0 < 1 or not arl > 1:
+        raise InvalidInput("need n >= 1, 0 < p0 < 1 and an average run length above 1")
+    mean = n * (p0 * math.log(odds_ratio) - math.log(1 - p0 + odds_ratio * p0))
+    sd = math.sqrt(n * p0 * (1 - p0)) * math.log(odds_ratio)
+    delta = mean / sd  # negative in control
+
+    def run_length(b: float) -> float:
+        return (math.exp(-2 * delta * b) + 2 * delta * b - 1) / (2 * delta * delta)
+
+    low, high = 0.0, 1.0
+    while run_length(high) < arl:
+        high *= 2
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if run_length(mid) < arl else (low, mid)
+    return max(0.01, sd * (high - 1.166))
