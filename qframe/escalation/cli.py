@@ -66,4 +66,66 @@ def calibrate(code: str, years: int, seed: int) -> None:
             click.echo(f"    {TRIGGER_WORDS[name]}: {share:.1%}")
 
 
+@escalation.command("assess")
+@click.option("--framework", "code", required=True, help="Framework code, e.g. AQF.")
+@click.option("--period", "label", required=True, help="Period, e.g. 2025/26 Q4.")
+@with_appcontext
+def assess(code: str, label: str) -> None:
+    """Work out every provider's support level; print the count at each level for the period."""
+    from qframe.cli import fail
+    from qframe.escalation.services import evaluate_escalation, ladder, support_label
+    from qframe.extensions import db
+    from qframe.scoring.lookup import find_period, scorable_framework
+
+    try:
+        framework = scorable_framework(code)
+        period = find_period(label)
+        evaluate_escalation(None, framework)
+        _period, rows = ladder(framework, period)
+    except DomainError as error:
+        fail(error)
+    db.session.commit()
+    counts = {level: sum(1 for r in rows if r.decision.level == level) for level in range(4)}
+    click.echo(f"{code} {period.label}: {len(rows)} providers")
+    for level, count in counts.items():
+        click.echo(f"  level {level} ({support_label(level)}): {count}")
+
+
+@escalation.command("export")
+@click.option("--framework", "code", required=True, help="Framework code, e.g. AQF.")
+@click.option("--period", "label", required=True, help="Period, e.g. 2025/26 Q4.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+@with_appcontext
+def export(code: str, label: str, output: str | None) -> None:
+    """Write the Support levels CSV: org_code,period,level,previous_level,reasons."""
+    from qframe.cli import fail
+    from qframe.csvio import write_csv
+    from qframe.escalation.services import ladder
+    from qframe.scoring.lookup import find_period, scorable_framework
+
+    try:
+        framework = scorable_framework(code)
+        period = find_period(label)
+        _period, rows = ladder(framework, period)
+    except DomainError as error:
+        fail(error)
+    lines = [
+        [
+            r.organisation.code,
+            period.label,
+            r.decision.level,
+            "" if r.previous is None else r.previous.level,
+            "; ".join((r.decision.evidence or {}).get("lines", [])),
+        ]
+        for r in sorted(rows, key=lambda r: r.organisation.code)
+    ]
+    text = write_csv(["org_code", "period", "level", "previous_level", "reasons"], lines)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"{len(lines)} providers written to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
 commands = [escalation]
