@@ -81,3 +81,14 @@ def test_a_bad_benchmark_is_refused_whole_with_row_and_column(tqf, db, line, col
     problems = [(p.row, p.column, p.code) for p in caught.value.problems]
     assert (3, column, code) in problems
     assert db.session.query(BenchmarkValue).count() == 0
+
+
+def test_a_provisional_alarm_puts_a_trust_on_level_one_not_two(tqf, tree, measure, make_org):
+    from qframe.escalation.services import evaluate_escalation
+
+    trusts = _three_trusts(tqf, tree, measure, make_org)
+    score_period(None, tqf, get_or_create_period("2025/26"))
+    decisions = {d.organisation_id: d for d in evaluate_escalation(None, tqf)}
+    # 82.0% is beyond the unadjusted 99.8% limit, but without a reference it is provisional.
+    assert decisions[trusts[0].id].level == 1
+    assert "Provisional" in " ".join(decisions[trusts[0].id].evidence["lines"])
