@@ -46,6 +46,9 @@ ROUTES = {
         lambda t: f"/escalation/{fid(t)}/evaluate", method="POST", allowed=MANAGERS
     ),
     "escalation.settings": Route(lambda t: f"/escalation/{fid(t)}/settings", allowed=MANAGERS),
+    "escalation.calibration": Route(
+        lambda t: f"/escalation/{fid(t)}/calibration?years=2", allowed=MANAGERS
+    ),
     "escalation.provider": Route(
         lambda t: f"/escalation/{fid(t)}/providers/{t.trust_a.id}", allowed=READERS
     ),

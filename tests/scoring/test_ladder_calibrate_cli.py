@@ -34,3 +34,19 @@ def test_calibrate_prints_each_scenarios_rate_beside_domain_md_and_the_naive_rul
     assert result.output.count("naive rule (any unadjusted 99.8% alarm => level 2)") == 3
     for m in lines.values():
         assert 0.0 <= float(m.group(1)) <= 100.0
+
+
+def test_the_calibration_page_shows_each_scenario_against_domain_md(
+    client, login_as, tqf, tree, measure, make_org
+):
+    for k in range(12):
+        org = make_org("acute", tree.icb, name=f"Trust {k}")
+        measure(tqf, org, "P1", period="2025/26 Q1", numerator=6700 + 20 * k, denominator=8000)
+    score_period(None, tqf, get_or_create_period("2025/26 Q1"))
+    login_as("commissioner", [tree.icb])
+    html = client.get(f"/escalation/{tqf.id}/calibration?years=3").get_data(as_text=True)
+    rows = re.findall(r'<tr data-scenario="(\w+)">', html)
+    assert rows == ["in_control", "pocket", "sustained"]
+    assert "≤ 5%" in html
+    assert "≥ 80%" in html
+    assert "Naive rule" in html
