@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "qframe.budgets.views",
     "qframe.budgets.manage_views",
     "qframe.escalation.views",
+    "qframe.escalation.api",
     "qframe.commitments.views",
     "qframe.publication.views",
     "qframe.publication.public_views",

@@ -14,7 +14,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 import qframe
 
-API_MODULES: tuple[str, ...] = ("qframe.frameworks.api", "qframe.measurements.api")
+API_MODULES: tuple[str, ...] = (
+    "qframe.frameworks.api",
+    "qframe.measurements.api",
+    "qframe.escalation.api",
+)
 
 PROBLEM = {
     "type": "object",

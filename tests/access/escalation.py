@@ -46,6 +46,9 @@ ROUTES = {
         lambda t: f"/escalation/{fid(t)}/evaluate", method="POST", allowed=MANAGERS
     ),
     "escalation.settings": Route(lambda t: f"/escalation/{fid(t)}/settings", allowed=MANAGERS),
+    "escalation_api.levels": Route(
+        lambda t: f"/api/v1/escalation/{fid(t)}/levels", allowed=MANAGERS
+    ),
     "escalation.calibration": Route(
         lambda t: f"/escalation/{fid(t)}/calibration?years=2", allowed=MANAGERS
     ),

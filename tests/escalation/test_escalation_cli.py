@@ -36,3 +36,16 @@ def test_assess_without_scores_says_so(runner, framework):
     result = runner.invoke(args=["escalation", "assess", "--framework", "LQF", "--period", Q1])
     assert result.exit_code == 1
     assert "Error:" in result.output
+
+
+def test_the_json_api_gives_each_providers_level(client, login_as, tree, framework, build):
+    from qframe.escalation.services import evaluate_escalation
+
+    build.score(framework, Q1, {tree.trust_a: {"S1": {"flag": "alarm"}}, tree.trust_b: {}})
+    evaluate_escalation(None, framework)
+    db.session.commit()
+    login_as("commissioner", [tree.icb])
+    body = client.get(f"/api/v1/escalation/{framework.id}/levels").get_json()
+    levels = {p["org_code"]: p["level"] for p in body["providers"]}
+    assert body["period"] == Q1
+    assert levels == {tree.trust_a.code: 2, tree.trust_b.code: 0}
