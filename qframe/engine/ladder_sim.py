@@ -85,8 +85,13 @@ def cusum_run_length(indicators: int) -> float:
     return max(40.0, 4 * indicators / 0.04)
 
 
-def _limit_cache(providers, references):  # type: ignore[no-untyped-def]
-    cache = {}
+Limits = dict[tuple[str, int], tuple[float, float, float, float]]
+
+
+def _limit_cache(
+    providers: Sequence[Sequence[SimIndicator]], references: dict[str, Reference]
+) -> Limits:
+    cache: Limits = {}
     arl = cusum_run_length(max((len(p) for p in providers), default=1))
     for indicators in providers:
         for ind in indicators:
@@ -103,7 +108,13 @@ def _limit_cache(providers, references):  # type: ignore[no-untyped-def]
     return cache
 
 
-def _draw_year(rng, indicators, references, scenario, limits):  # type: ignore[no-untyped-def]
+def _draw_year(
+    rng: random.Random,
+    indicators: Sequence[SimIndicator],
+    references: dict[str, Reference],
+    scenario: str,
+    limits: Limits,
+) -> tuple[list[QuarterSignals], list[bool]]:
     true = []
     for ind in indicators:
         ref = references[ind.code]
@@ -117,9 +128,13 @@ def _draw_year(rng, indicators, references, scenario, limits):  # type: ignore[n
         for k in rng.sample(usable, max(1, round(len(usable) / 3))):
             worse.update((k, q) for q in range(QUARTERS))
     sums = [0.0] * len(indicators)
-    quarters, naive = [], []
+    quarters: list[QuarterSignals] = []
+    naive: list[bool] = []
     for q in range(QUARTERS):
-        alerts, alarms, cusum, naive_hit = [], [], [], False
+        alerts: list[tuple[str, str]] = []
+        alarms: list[tuple[str, str]] = []
+        cusum: list[tuple[str, str]] = []
+        naive_hit = False
         for k, ind in enumerate(indicators):
             if ind.n < 1:
                 continue

@@ -67,7 +67,8 @@ def _held(history: Sequence[QuarterSignals], index: int) -> set[tuple[str, str]]
 
 def ladder_levels(history: Sequence[QuarterSignals]) -> tuple[list[int], set[str]]:
     """Each quarter's triggered level and every trigger that fired in the run."""
-    levels, seen = [], set()
+    levels: list[int] = []
+    seen: set[str] = set()
     for index in range(len(history)):
         fired = quarter_triggers(history, index)
         seen.update(fired)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user
+from flask_login import current_user  # type: ignore[import-untyped]
 
 from qframe.errors import NotFound
 from qframe.frameworks.services import get_managed_framework_or_404

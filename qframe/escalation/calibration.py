@@ -78,11 +78,11 @@ def calibrate_ladder(framework: Framework, runs: int = 200, seed: int = 13) -> C
     )
     providers: dict[int, list[SimIndicator]] = {}
     for org, iid, den in rows:
-        ind = indicators.get(iid)
-        if ind is None or ind.code not in references or not den:
+        found = indicators.get(iid)
+        if found is None or found.code not in references or not den:
             continue
         n = max(1, round(den / share))
-        providers.setdefault(org, []).append(SimIndicator(ind.code, ind.domain.code, n))
+        providers.setdefault(org, []).append(SimIndicator(found.code, found.domain.code, n))
     if not providers:
         raise DomainError(f"{framework.code} {run.period.label} has no provider denominators")
     sims = [list(v) for _k, v in sorted(providers.items())]

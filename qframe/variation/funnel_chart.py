@@ -38,7 +38,7 @@ class Funnel(Frame):
     target_y: float | None = None
     lines: list[tuple[str, str]] = field(default_factory=list)
     paths: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, d, count)
-    labels: list[tuple[float, float, str, str]] = field(default_factory=list)
+    labels: list[tuple[float, float, str, str, bool]] = field(default_factory=list)
     unlabelled: int = 0
 
 
@@ -54,7 +54,9 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f"M{x:.1f},{y:.1f}h0"
 
 
-def _limits(measure: str, target: float, tau2: float, size: float, z: float, mult: float):
+def _limits(
+    measure: str, target: float, tau2: float, size: float, z: float, mult: float
+) -> tuple[float, float]:
     # Limits in the plotted units at a size: % for proportions, rate × multiplier for rates.
     if measure == "proportion":
         low, high = funnel_limits(target, size, z, tau2)
@@ -114,6 +116,9 @@ def funnel_plot(
     # The most extreme first: distance from the target relative to the 99.8% half-width.
     outliers.sort(key=lambda p: -abs(p.value - centre) * math.sqrt(max(p.size, 1e-9)))
     for p in outliers[:MAX_LABELS]:
-        chart.labels.append((x(p.size) + 7, y(p.value) - 6, p.name, p.flag))
+        px, py = x(p.size), y(p.value)
+        # Near the right edge the name runs leftwards so it stays on the plot.
+        left = px > chart.right - 200
+        chart.labels.append((px - 7 if left else px + 7, py - 6, p.name, p.flag, left))
     chart.unlabelled = max(0, len(outliers) - MAX_LABELS)
     return chart

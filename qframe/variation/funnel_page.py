@@ -61,8 +61,8 @@ def funnel_context(
     plottable = indicator.measure in ("proportion", "rate")
     if plottable and plotted and stat.get("target"):
         chart = funnel_plot(
-            [FunnelPoint(o.name, float(s.denominator), s.achievement, s.funnel_flag or "within")
-             for o, s in plotted],
+            [FunnelPoint(o.name, float(s.denominator or 0), float(s.achievement or 0.0),
+                         s.funnel_flag or "within") for o, s in plotted],
             indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             _x_title(indicator), _y_title(indicator), multiplier,
         )  # fmt: skip
@@ -70,7 +70,7 @@ def funnel_context(
     flagged = {
         flag: sorted(
             [(o, s) for o, s in plotted if s.funnel_flag == flag],
-            key=lambda item: item[1].achievement,
+            key=lambda item: item[1].achievement or 0.0,
             reverse=worse_first if not flag.startswith("better") else not worse_first,
         )
         for flag in GROUPS
@@ -104,7 +104,8 @@ def _centre(indicator: Indicator, stat: dict[str, Any], multiplier: float) -> fl
     target = stat.get("target")
     if target is None:
         return None
-    return 100 * target if indicator.measure == "proportion" else target * multiplier
+    share = float(target)
+    return 100 * share if indicator.measure == "proportion" else share * multiplier
 
 
 def _x_title(indicator: Indicator) -> str:
