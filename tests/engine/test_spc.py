@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qframe.engine.spc import xmr
@@ -100,6 +100,7 @@ def test_fewer_than_two_points_give_no_limits(values, mean):
 series = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=60)
 
 
+@settings(deadline=None)  # speed is a benchmark, not a timed test
 @given(series, st.sampled_from(["higher_is_better", "lower_is_better"]))
 def test_limits_are_symmetric_around_the_mean_and_finite(values, polarity):
     result = xmr(values, polarity, target=values[0])
