@@ -92,3 +92,19 @@ def test_a_provisional_alarm_puts_a_trust_on_level_one_not_two(tqf, tree, measur
     # 82.0% is beyond the unadjusted 99.8% limit, but without a reference it is provisional.
     assert decisions[trusts[0].id].level == 1
     assert "Provisional" in " ".join(decisions[trusts[0].id].evidence["lines"])
+
+
+def test_the_cli_refuses_a_bad_benchmark_with_row_and_column(runner, tqf, tmp_path):
+    bad = tmp_path / "england.csv"
+    bad.write_text("indicator_code,period,value\nP1,2025/26,80\nNOPE,2025/26,-1\n")
+    result = runner.invoke(args=["benchmarks", "import", str(bad), "--framework", "TQF"])
+    assert result.exit_code == 1
+    assert "3,indicator_code,unknown_indicator" in result.output
+
+
+def test_the_cli_imports_a_good_benchmark(runner, tqf, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("indicator_code,period,value\nP1,2025/26,80\nP1,2025/26,82.5\n")
+    result = runner.invoke(args=["benchmarks", "import", str(good), "--framework", "TQF"])
+    assert result.exit_code == 0, result.output
+    assert "2 benchmark rows imported for TQF" in result.output
