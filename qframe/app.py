@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "qframe.budgets.views",
     "qframe.budgets.manage_views",
     "qframe.escalation.views",
+    "qframe.escalation.api",
     "qframe.commitments.views",
     "qframe.publication.views",
     "qframe.publication.public_views",
@@ -75,6 +76,7 @@ MODEL_MODULES = (
     "qframe.assessment.models",
     "qframe.devplans.models",
     "qframe.visits.models",
+    "qframe.variation.models",
 )
 
 

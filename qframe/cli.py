@@ -24,6 +24,8 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "qframe.scoring.cli",
     "qframe.rewards.cli",
     "qframe.fhir.cli",
+    "qframe.variation.cli",
+    "qframe.escalation.cli",
 )
 
 

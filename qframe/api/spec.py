@@ -25,6 +25,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.assessment.api",
     "qframe.devplans.api",
     "qframe.visits.api",
+    "qframe.escalation.api",
 )
 
 PROBLEM = {

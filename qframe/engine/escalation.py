@@ -46,6 +46,9 @@ class ProviderPeriodSignals:
     breaches: tuple[tuple[str, str], ...]  # (indicator code, domain code)
     indicator_count: int
     overspend_percent: float | None = None
+    # Alarms against limits without a reference population (domain.md §7): on their own
+    # they raise a provider to level 1 at most, and do not count towards persistence.
+    provisional_alarms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +71,20 @@ def _codes(codes: Sequence[str]) -> str:
     return ", ".join(sorted(codes))
 
 
-def _triggers(s: ProviderPeriodSignals, r: EscalationRules) -> tuple[int, list[str], bool]:
-    """Return (level before persistence rules, evidence, level-3 pattern seen this period)."""
+def _triggers(s: ProviderPeriodSignals, r: EscalationRules) -> tuple[int, list[str], bool, bool]:
+    """Return (level before persistence rules, evidence, level-3 pattern seen this period,
+    whether provisional alarms were the only trigger)."""
     breached = sorted({code for code, _ in s.breaches})
     if s.indicator_count < len(breached):
         raise InvalidInput(f"{s.period}: more breached indicators than indicators")
     level, evidence = 0, []
+    if s.provisional_alarms:
+        level = 1
+        evidence.append(
+            "Provisional: results beyond the 99.8% limit with between-provider variation not "
+            f"estimated (no reference population): {_codes(s.provisional_alarms)}"
+        )
+    provisional_only = bool(s.provisional_alarms)
     if len(s.alerts) >= r.alert_level1_count:
         level = 1
         evidence.append(f"Results outside the expected range (95% limit): {_codes(s.alerts)}")
@@ -89,12 +100,14 @@ def _triggers(s: ProviderPeriodSignals, r: EscalationRules) -> tuple[int, list[s
     domains = {domain for _, domain in s.breaches}
     share = len(breached) / s.indicator_count if s.indicator_count else 0.0
     wide = share >= r.level3_breach_share and len(domains) >= r.level3_min_domains
+    if provisional_only and len(evidence) > 1:
+        provisional_only = False
     if wide:
         evidence.append(
             f"Minimum standards not yet met on {share:.0%} of indicators "
             f"across {len(domains)} domains"
         )
-    return level, evidence, wide
+    return level, evidence, wide, provisional_only
 
 
 def evaluate_ladder(
@@ -108,11 +121,12 @@ def evaluate_ladder(
     triggered_history: list[int] = []
     level = 0
     for signals in history:
-        triggered, evidence, wide = _triggers(signals, rules)
-        raw.append(triggered)
+        triggered, evidence, wide, provisional_only = _triggers(signals, rules)
+        raw.append(0 if provisional_only else triggered)
         wide_run = wide_run + 1 if wide else 0
         recent = raw[-rules.persist_periods_level2 :]
-        if len(recent) == rules.persist_periods_level2 and min(recent) >= 1 and triggered < 2:
+        persists = len(recent) == rules.persist_periods_level2 and min(recent) >= 1
+        if persists and triggered < 2:
             triggered = 2
             evidence.append(f"A concern has continued for {len(recent)} periods in a row")
         if wide_run >= rules.level3_consecutive_periods:

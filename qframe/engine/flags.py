@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from statistics import quantiles
 
 from qframe.engine.errors import InvalidInput
-from qframe.engine.funnel import Z95, Z998, Flag
+from qframe.engine.funnel import Z95, Z998, Flag, Reference
 from qframe.engine.types import Polarity, check_polarity
 
 
@@ -23,6 +23,8 @@ class FunnelSummary:
     target: float | None
     phi: float | None
     tau2: float
+    provisional: bool = False
+    basis: str = "local"
 
 
 def funnel_flags(
@@ -32,6 +34,7 @@ def funnel_flags(
     *,
     min_denominator: int | None = None,
     min_units: int = 10,
+    reference: Reference | None = None,
 ) -> tuple[FunnelSummary, list[Flag]]:
     """Return the summary and, in input order, the flag `funnel` would give each provider."""
     check_polarity(polarity)
@@ -52,10 +55,15 @@ def funnel_flags(
     small = min_denominator
     eligible = counted if small is None else [(x, n) for x, n in counted if n >= small]
     phi, tau2 = _overdispersion(theta, eligible, min_units)
+    basis, provisional = "local", phi is None
+    if phi is None and reference is not None:
+        theta, tau2, basis, provisional = reference.target, reference.tau2, reference.source, False
     higher = polarity == "higher_is_better"
     limit = _limit_function(theta, tau2, higher)
+    good = _limit_function(theta, tau2, not higher)
     # Denominators repeat a great deal across a population: compute each limit once per n.
     known95: dict[int, float] = {}
+    good95: dict[int, float] = {}
     flags: list[Flag] = []
     append = flags.append
     for x, n in zip(numerators, denominators, strict=True):
@@ -69,12 +77,20 @@ def funnel_flags(
             if bound95 is None:
                 bound95 = known95[n] = limit(n, Z95)
             if (share >= bound95) if higher else (share <= bound95):
-                append("within")
+                bound = good95.get(n)
+                if bound is None:
+                    bound = good95[n] = good(n, Z95)
+                if (share <= bound) if higher else (share >= bound):
+                    append("within")
+                else:
+                    beyond = good(n, Z998)
+                    far = share > beyond if higher else share < beyond
+                    append("better_alarm" if far else "better_alert")
             else:
                 bound998 = limit(n, Z998)
                 worse = share < bound998 if higher else share > bound998
                 append("alarm" if worse else "alert")
-    return FunnelSummary(theta, phi, tau2), flags
+    return FunnelSummary(theta, phi, tau2, provisional, basis), flags
 
 
 def _overdispersion(

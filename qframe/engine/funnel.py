@@ -18,13 +18,27 @@ __all__ = [
     "FunnelInput",
     "FunnelResult",
     "FunnelRow",
+    "Reference",
     "funnel",
     "funnel_curve",
     "funnel_limits",
     "wilson_limits",
 ]
 
-Flag = Literal["alarm", "alert", "within", "small_numbers", "no_data"]
+Flag = Literal[
+    "alarm", "alert", "within", "better_alert", "better_alarm", "small_numbers", "no_data"
+]
+# Concerns (the bad side) feed the ladder; the good side is labelled "better than expected".
+CONCERNS = frozenset({"alert", "alarm"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference population's target and between-provider variance τ² (§7 "few providers")."""
+
+    target: float
+    tau2: float
+    source: str = "reference"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +74,21 @@ class FunnelResult:
     tau2: float
     overdispersed: bool
     rows: tuple[FunnelRow, ...]
+    provisional: bool = False
+    basis: str = "local"
 
 
 def funnel(
-    points: Sequence[FunnelInput], polarity: Polarity, *, min_units: int = 10
+    points: Sequence[FunnelInput],
+    polarity: Polarity,
+    *,
+    min_units: int = 10,
+    reference: Reference | None = None,
 ) -> FunnelResult:
-    """Flag each provider against θ = Σnum/Σden, adjusting for overdispersion when needed."""
+    """Flag each provider against θ = Σnum/Σden, adjusting for overdispersion when needed.
+
+    Too few providers to estimate τ²: the reference's target and τ² are used, or without one
+    the limits are unadjusted and the result is marked provisional."""
     check_polarity(polarity)
     orgs = [p.org for p in points]
     if len(set(orgs)) != len(orgs):
@@ -79,8 +102,11 @@ def funnel(
     theta = sum(p.numerator or 0 for p in counted) / total_den
     eligible = [p for p in counted if not _small(p)]
     phi, tau2 = _overdispersion(theta, eligible, min_units)
+    basis, provisional = "local", phi is None
+    if phi is None and reference is not None:
+        theta, tau2, basis, provisional = reference.target, reference.tau2, reference.source, False
     rows = tuple(_row(p, theta, tau2, polarity) if _has_data(p) else _no_data(p) for p in points)
-    return FunnelResult(theta, phi, tau2, tau2 > 0, rows)
+    return FunnelResult(theta, phi, tau2, tau2 > 0, rows, provisional, basis)
 
 
 def _has_data(p: FunnelInput) -> bool:
@@ -128,10 +154,13 @@ def _row(p: FunnelInput, theta: float, tau2: float, polarity: Polarity) -> Funne
     low95, high95 = funnel_limits(theta, n, Z95, tau2)
     low998, high998 = funnel_limits(theta, n, Z998, tau2)
     flag: Flag = "within"
+    below = "alarm" if share < low998 else "alert" if share < low95 else None
+    above = "alarm" if share > high998 else "alert" if share > high95 else None
+    bad, good = (below, above) if polarity == "higher_is_better" else (above, below)
     if _small(p):
         flag = "small_numbers"
-    elif polarity == "higher_is_better":
-        flag = "alarm" if share < low998 else "alert" if share < low95 else "within"
-    else:
-        flag = "alarm" if share > high998 else "alert" if share > high95 else "within"
+    elif bad is not None:
+        flag = "alarm" if bad == "alarm" else "alert"
+    elif good is not None:
+        flag = "better_alarm" if good == "alarm" else "better_alert"
     return FunnelRow(p.org, n, share, low95, high95, low998, high998, flag)

@@ -27,6 +27,7 @@ class ProviderPeriod:
     breaches: set[tuple[str, str]] = field(default_factory=set)
     indicators: set[str] = field(default_factory=set)
     points: dict[str, tuple[float, float]] = field(default_factory=dict)  # code → (got, max)
+    provisional_alarms: set[str] = field(default_factory=set)
 
     def signals(self, period: str, overspend: float | None) -> ProviderPeriodSignals:
         breached = {code for code, _ in self.breaches}
@@ -37,6 +38,7 @@ class ProviderPeriod:
             breaches=tuple(sorted(self.breaches)),
             indicator_count=len(self.indicators | breached),
             overspend_percent=overspend,
+            provisional_alarms=tuple(sorted(self.provisional_alarms)),
         )
 
 
@@ -113,6 +115,7 @@ def gather(
             or_(Score.organisation_id.in_(providers), Score.breach.is_(True)),
         )
     )
+    provisional = _provisional(run_ids)
     found: dict[int, dict[int, ProviderPeriod]] = defaultdict(dict)
     for run, org, indicator, points, max_points, breach, flag, status in rows:
         provider = owners.get(org)
@@ -129,8 +132,22 @@ def gather(
             facts.points[code] = (points, max_points)
         if flag == "alert":
             facts.alerts.add(code)
+        elif flag == "alarm" and indicator in provisional.get(run, set()):
+            facts.provisional_alarms.add(code)
         elif flag == "alarm":
             facts.alarms.add(code)
+    return found
+
+
+def _provisional(run_ids: list[int]) -> dict[int, set[int]]:
+    """Run id → indicators whose provider funnel had no reference population (issue 13)."""
+    found: dict[int, set[int]] = {}
+    for run_id, stats in db.session.execute(
+        select(ScoreRun.id, ScoreRun.stats).where(ScoreRun.id.in_(run_ids))
+    ):
+        for indicator, levels in (stats or {}).items():
+            if (levels or {}).get("provider", {}).get("provisional"):
+                found.setdefault(run_id, set()).add(int(indicator))
     return found
 
 

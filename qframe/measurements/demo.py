@@ -175,7 +175,9 @@ class _Maker:
         # Where in the band this organisation sits: most in the middle, a few outside it.
         place = 0.55 + 0.22 * skill + rng.gauss(0, 0.08)
         if trend is not None:
-            place -= 0.12 * trend  # deteriorating month on month
+            # Steady for five months, then deteriorating month on month, steeply enough that
+            # its SPC chart shows special cause (a shift above the mean).
+            place -= 0.4 * max(0, trend - 4)
         level = lower + span * place
         if below and ind.minimum_standard is not None:
             level = float(ind.minimum_standard) + worse * 2.5 + rng.gauss(0, 0.4)
@@ -185,6 +187,9 @@ class _Maker:
         den = max(1, round(rng.gauss(typical, typical * 0.12)))
         if ind.measure == "rate":
             lam = max(level, 0.05) * den / float(ind.multiplier or 1000)
+            if trend is not None:
+                # The struggling ward's story must be true of its data: little noise on the rise.
+                return {"numerator": max(0, round(lam + rng.gauss(0, 0.5))), "denominator": den}
             return {"numerator": _poisson(rng, lam), "denominator": den}
         p = min(max(level / 100, 0.005), 0.999)
         sd = math.sqrt(den * p * (1 - p))

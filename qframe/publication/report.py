@@ -9,20 +9,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from qframe.engine.intervals import Interval
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.periods.models import Period
 from qframe.scoring.models import ScoreRun
+from qframe.variation.present import comparison
 
 from .models import Publication
 from .snapshot import build_snapshot, latest_run_of
 from .summary import (
     FLAG_WORDS,
+    benchmark_phrase,
     change_sentence,
     commitments_sentence,
     fmt,
-    peer_phrase,
-    peer_position,
     standard_sentence,
     support_sentence,
 )
@@ -44,6 +45,7 @@ class Line:
     comparison: str
     variation: str
     flag: str | None
+    interval: str | None = None
 
 
 @dataclass
@@ -103,20 +105,17 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
             if result is None:
                 continue
             now, measure = result["achievement"], ind["measure"]
-            peers = [
-                p["results"][ind["code"]]["achievement"]
-                for p in snap["providers"]
-                if p is not mine
-                and p["results"].get(ind["code"], {}).get("achievement") is not None
-            ]
-            position = peer_position(now, peers, ind["polarity"]) if now is not None else None
+            interval, benchmark, compared = _compared(result, ind, snap)
+            phrase = (
+                benchmark_phrase(compared, fmt(benchmark, measure)) if benchmark is not None else ""
+            )
             ok = _met(result, ind["minimum_standard"])
             if ok is True:
                 met += 1
             elif ok is False:
                 short.append(ind["title"])
             sentence = change_sentence(
-                ind["title"], measure, ind["unit"], result["earlier"], now, position, kind
+                ind["title"], measure, ind["unit"], result["earlier"], now, None, kind, phrase
             )
             moved = result["earlier"] is not None and now is not None
             if sentence and moved and fmt(result["earlier"], measure) != fmt(now, measure):
@@ -135,9 +134,12 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
                     else None,
                     ok,
                     fmt(median, measure) if median is not None else "—",
-                    peer_phrase(position, kind) or "no peers to compare with",
+                    phrase or "not compared (no interval for this result)",
                     FLAG_WORDS.get(result["flag"] or "", "not assessed for this kind of measure"),
                     result["flag"],
+                    None
+                    if interval is None
+                    else f"{fmt(interval.low, measure)} to {fmt(interval.high, measure)}",
                 )
             )
         for c in mine.get("commitments", []):
@@ -161,6 +163,20 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
     )
     summary += [s for s in extra if s]
     return AnnualReport(name, code, year, summary, sections, level, list(commitments.values()))
+
+
+def _compared(
+    result: dict[str, Any], ind: dict[str, Any], snap: dict[str, Any]
+) -> tuple[Interval | None, float | None, str]:
+    """The result's 95% interval, the benchmark (the run's target, else the regional middle)
+    and the Fingertips comparison between them; never a rank."""
+    interval = None
+    if result.get("ci_low") is not None and result.get("ci_high") is not None:
+        interval = Interval(result["achievement"], result["ci_low"], result["ci_high"])
+    benchmark = (snap.get("benchmarks") or {}).get(ind["code"])
+    if benchmark is None:
+        benchmark = snap["medians"].get(ind["code"])
+    return interval, benchmark, comparison(interval, benchmark, ind["polarity"])
 
 
 def report_run(framework: Framework) -> tuple[Period, Any] | None:

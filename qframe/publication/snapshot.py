@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from decimal import Decimal
 from statistics import median
 from typing import Any
 
@@ -17,6 +18,7 @@ from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
+from qframe.variation.present import benchmark_value, result_interval
 
 IDENTITY_KEYS = ("org_id", "code", "name", "commitments")
 
@@ -101,6 +103,7 @@ def _indicators(framework: Framework) -> list[dict[str, Any]]:
             "polarity": i.polarity,
             "unit": i.unit,
             "minimum_standard": _text(i.minimum_standard),
+            "multiplier": _text(i.multiplier),
         }
         for i, domain in rows
     ]
@@ -141,9 +144,16 @@ def build_snapshot(framework: Framework, period: Period, run: Any) -> dict[str, 
     rows = db.session.execute(
         select(Score).where(Score.run_id == run.id, Score.organisation_id.in_(list(totals)))
     ).scalars()
+    measures = {i["id"]: (i["measure"], i["multiplier"]) for i in indicators}
     for s in rows:
+        measure, multiplier = measures[s.indicator_id]
+        interval = result_interval(measure, s.numerator, s.denominator, _decimal(multiplier))
         results[s.organisation_id][by_id[s.indicator_id]] = {
             "achievement": s.achievement,
+            "numerator": s.numerator,
+            "denominator": s.denominator,
+            "ci_low": None if interval is None else interval.low,
+            "ci_high": None if interval is None else interval.high,
             "points": s.points,
             "max_points": s.max_points,
             "breach": s.breach,
@@ -204,7 +214,25 @@ def build_snapshot(framework: Framework, period: Period, run: Any) -> dict[str, 
         "run": {"id": run.id, "version": run.version, "status": run.status},
         "indicators": indicators,
         "medians": _medians(indicators, providers),
+        "benchmarks": _benchmarks(indicators, run),
         "providers": providers,
+    }
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _benchmarks(indicators: list[dict[str, Any]], run: Any) -> dict[str, float | None]:
+    """Each indicator's benchmark: the run's funnel target for providers, in result units."""
+    stats = run.stats or {}
+    return {
+        i["code"]: benchmark_value(
+            i["measure"],
+            stats.get(str(i["id"]), {}).get("provider"),
+            _decimal(i["multiplier"]),
+        )
+        for i in indicators
     }
 
 

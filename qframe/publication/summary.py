@@ -15,6 +15,8 @@ FLAG_WORDS = {
     "alarm": "much worse than expected for its size (beyond the 99.8% limit)",
     "alert": "worse than expected for its size (beyond the 95% limit)",
     "within": "within the range expected",
+    "better_alert": "better than expected for its size (beyond the 95% limit)",
+    "better_alarm": "much better than expected for its size (beyond the 99.8% limit)",
     "small_numbers": "too few cases to judge",
     "no_data": "not assessed",
 }
@@ -83,6 +85,7 @@ def change_sentence(
     now: float | None,
     position: str | None,
     kind: str,
+    phrase: str | None = None,
 ) -> str | None:
     """e.g. 'Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days, better than most
     trusts in the region.' None when there is no result now."""
@@ -93,8 +96,20 @@ def change_sentence(
     else:
         verb = "rose" if now > earlier else "fell"
         moved = f"{verb} from {fmt(earlier, measure)} to {fmt(now, measure)}"
-    phrase = peer_phrase(position, kind)
+    phrase = phrase if phrase is not None else peer_phrase(position, kind)
     return f"{title} {moved}{_unit(measure, unit)}{', ' + phrase if phrase else ''}."
+
+
+def benchmark_phrase(comparison: str, benchmark: str) -> str:
+    """Fingertips words: better or worse only when the 95% interval excludes the benchmark."""
+    words = {
+        "better": f"better than the benchmark of {benchmark} (allowing for chance)",
+        "worse": f"worse than the benchmark of {benchmark} (allowing for chance)",
+        "similar": f"similar to the benchmark of {benchmark} once chance is allowed for",
+        "higher": f"higher than the benchmark of {benchmark}",
+        "lower": f"lower than the benchmark of {benchmark}",
+    }
+    return words.get(comparison, "")
 
 
 def standard_sentence(name: str, met: int, short: Sequence[str]) -> str | None:

@@ -16,12 +16,13 @@ from statistics import median
 
 from qframe.engine.batch import ScoredColumn, score_column
 from qframe.engine.errors import EngineError
-from qframe.engine.flags import funnel_flags
+from qframe.engine.funnel import Reference
 from qframe.engine.points import score_indicator
 from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
 from qframe.scoring.vbp_figures import vbp_column
+from qframe.variation.flagging import flag_column
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
 
@@ -53,8 +54,11 @@ def calculate(
     vbp: Mapping[int, VbpTerms],
     kinds: Mapping[int, str],
     describe: Mapping[int, str],
+    references: Mapping[int, Reference] | None = None,
 ) -> Stats:
-    """Score every column with the engine, flag funnels per level, take peer medians."""
+    """Score every column with the engine, flag funnels per level, take peer medians.
+
+    references: indicator id → reference population for the provider level (domain.md §7)."""
     stats: Stats = {}
     for column in columns:
         spec = specs[column.indicator]
@@ -70,8 +74,9 @@ def calculate(
                 "median": median(values) if values else None,
                 "units": len(values),
             }
-            if spec.measure == "proportion":
-                stat.update(_flag_funnel(column, indexes, spec))
+            reference = (references or {}).get(column.indicator) if level == "provider" else None
+            if spec.measure in ("proportion", "rate"):
+                stat.update(flag_column(column, indexes, spec, reference))
             stats.setdefault(str(column.indicator), {})[level] = stat
     return stats
 
@@ -95,22 +100,6 @@ def _score(
             where = describe.get(org, str(org))
             raise DomainError(f"Cannot score {spec.code} for {where}: {error}") from error
     raise DomainError(f"Cannot score {spec.code}")
-
-
-def _flag_funnel(
-    column: Column, indexes: list[int], spec: IndicatorSpec
-) -> dict[str, float | int | None]:
-    obs = column.obs
-    summary, found = funnel_flags(
-        [obs[i][0] for i in indexes],
-        [obs[i][1] for i in indexes],
-        spec.polarity,
-        min_denominator=spec.min_denominator,
-    )
-    flags = column.flags
-    for index, flag in zip(indexes, found, strict=True):
-        flags[index] = flag
-    return {"target": summary.target, "tau2": summary.tau2, "phi": summary.phi}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.rawsql import stream_rows
 from qframe.scoring.models import Score, ScoreRun
+from qframe.variation.present import result_interval
 
 HEADER = (
     "org_code",
@@ -23,6 +24,8 @@ HEADER = (
     "points",
     "max_points",
     "status",
+    "ci_low",
+    "ci_high",
 )
 VBP_COLUMNS = ("achievement_points", "improvement_points")
 
@@ -57,6 +60,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             Score.status,
             Score.achievement_points,
             Score.improvement_points,
+            Indicator.measure,
+            Indicator.multiplier,
         )
         .join(Organisation, Organisation.id == Score.organisation_id)
         .join(Indicator, Indicator.id == Score.indicator_id)
@@ -68,18 +73,10 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     label = run.period.label
     vbp = has_vbp(run)
     # straight from the driver's cursor, a batch at a time: a national run is 525,000 rows
-    for (
-        org,
-        code,
-        numerator,
-        denominator,
-        achievement,
-        points,
-        top,
-        status,
-        a,
-        i,
-    ) in stream_rows(stmt):
+    for raw in stream_rows(stmt):
+        org, code, numerator, denominator, achievement, points, top, status = raw[:8]
+        a, i, measure, mult = raw[8:]
+        interval = result_interval(measure, numerator, denominator, mult)
         row = [
             org,
             code,
@@ -90,6 +87,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             number(points),
             number(top),
             status,
+            "" if interval is None else number(interval.low),
+            "" if interval is None else number(interval.high),
         ]
         if vbp:
             row += ["" if a is None else a, "" if i is None else i]

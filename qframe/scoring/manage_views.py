@@ -16,13 +16,13 @@ from qframe.measurements.models import Measurement
 from qframe.orgs.models import KIND_LABELS, PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.calibration import calibrate
-from qframe.scoring.charts import funnel_chart
 from qframe.scoring.export import header, score_rows
 from qframe.scoring.heatmap import heat_page
 from qframe.scoring.lookup import get_run_or_404
-from qframe.scoring.models import Score, ScoreRun
+from qframe.scoring.models import ScoreRun
 from qframe.scoring.queries import FLAG_WORDS, indicators_of, is_latest
 from qframe.scoring.runs import finalise_run, score_period
+from qframe.variation.funnel_page import funnel_context
 from qframe.web import confirmations
 from qframe.web.access import roles_required
 from qframe.web.confirm import confirmation_page, wants_review
@@ -183,48 +183,14 @@ def funnel(run_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     levels = [lv for lv in ("provider", "service_line", "ward") if _at_or_above(lv, indicator)]
     level = request.args.get("level", "provider")
     level = level if level in levels else "provider"
-    rows = db.session.execute(
-        select(Organisation, Score)
-        .join(Score, Score.organisation_id == Organisation.id)
-        .where(
-            Score.run_id == run.id,
-            Score.indicator_id == indicator.id,
-            Organisation.kind.in_(LEVEL_KINDS[level]),
-            in_scope_clause(Organisation.id, current_user),
-        )
-        .order_by(Organisation.code)
-    ).all()
-    stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
-    plotted = [(o, s) for o, s in rows if s.denominator and s.numerator is not None]
-    chart = None
-    if indicator.measure == "proportion" and plotted and stat.get("target") is not None:
-        chart = funnel_chart(
-            [(o.name, s.denominator, s.numerator / s.denominator, s.funnel_flag or "within")
-             for o, s in plotted],
-            stat["target"],
-            stat.get("tau2") or 0.0,
-            "Denominator (eligible patients or events)",
-        )  # fmt: skip
-    flagged = {
-        flag: sorted(
-            [(o, s) for o, s in plotted if s.funnel_flag == flag],
-            key=lambda item: item[1].numerator / item[1].denominator,
-            reverse=indicator.polarity == "lower_is_better",
-        )
-        for flag in ("alarm", "alert", "small_numbers")
-    }
     return render_template(
         "scoring/manage/funnel.html",
         run=run,
         indicator=indicator,
-        rows=rows,
-        chart=chart,
-        stat=stat,
-        flagged=flagged,
         words=FLAG_WORDS,
         level=level,
         levels=levels,
-        no_data=[o for o, s in rows if not s.denominator or s.numerator is None],
+        **funnel_context(run, indicator, level, request.args, current_user),
     )
 
 

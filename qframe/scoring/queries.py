@@ -7,17 +7,21 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from qframe.engine.intervals import Interval
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.rollup import level_of
+from qframe.variation.present import benchmark_value, comparison, result_interval
 
 FLAG_WORDS = {
     "alarm": "Alarm: beyond the 99.8% limit",
     "alert": "Alert: beyond the 95% limit",
     "within": "Within the limits",
+    "better_alert": "Better than expected: beyond the 95% limit",
+    "better_alarm": "Better than expected: beyond the 99.8% limit",
     "small_numbers": "Small numbers: not tested",
     "no_data": "No data",
 }
@@ -67,6 +71,9 @@ class Line:
     flag_words: str
     status_words: str
     band: str  # full | part | none | missing
+    interval: Interval | None = None
+    benchmark: float | None = None
+    comparison: str = "not_compared"
 
 
 @dataclass
@@ -111,11 +118,15 @@ def scorecard(run: ScoreRun, org: Organisation) -> tuple[list[DomainBlock], Prov
             continue
         stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
         flag = FLAG_WORDS.get(score.funnel_flag or "", "Not funnel-plotted")
-        blocks[indicator.domain_id].lines.append(
-            Line(
-                indicator, score, stat.get("median"), flag, STATUS_WORDS[score.status], band(score)
-            )
+        line = Line(
+            indicator, score, stat.get("median"), flag, STATUS_WORDS[score.status], band(score)
         )
+        line.interval = result_interval(
+            indicator.measure, score.numerator, score.denominator, indicator.multiplier
+        )
+        line.benchmark = benchmark_value(indicator.measure, stat, indicator.multiplier)
+        line.comparison = comparison(line.interval, line.benchmark, indicator.polarity)
+        blocks[indicator.domain_id].lines.append(line)
     totals = db.session.scalar(
         select(ProviderScore).where(
             ProviderScore.run_id == run.id, ProviderScore.organisation_id == org.id

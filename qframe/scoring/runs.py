@@ -48,6 +48,7 @@ from qframe.scoring.rollup import (
     select_in_time,
 )
 from qframe.scoring.store import write_providers, write_scores
+from qframe.variation.references import reference_populations
 
 Bar = Callable[[int, str], AbstractContextManager[Any]]
 VBP_PAYMENT = "paid by the linear exchange: allocate with the TPS × contract value weight"
@@ -85,7 +86,10 @@ def score_period(
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
-    stats = calculate(columns, specs, vbp_terms, kinds, {org: f[4] for org, f in orgs.items()})
+    references = reference_populations(framework, period, indicators.values())
+    stats = calculate(
+        columns, specs, vbp_terms, kinds, {org: f[4] for org, f in orgs.items()}, references
+    )
     providers = sorted(org for org in present if kinds.get(org) in PROVIDER_KINDS)
     scored_vbp = _apply_vbp(framework, terms, columns, [period.id, *inside], providers)
     run = _new_run(actor, framework, period)

@@ -130,7 +130,9 @@ def _chart(indicator: Indicator, points: list[tuple[str, Any]]) -> WardChart | N
     if not values:
         return None
     target, name = _target(indicator)
-    result = xmr(values, indicator.polarity, target)  # type: ignore[arg-type]
+    # Counts and rates never get a limit below zero (NHSRplotthedots).
+    floor = 0.0 if indicator.measure in ("proportion", "rate") else None
+    result = xmr(values, indicator.polarity, target, floor=floor)  # type: ignore[arg-type]
     kinds = [_kind(p.special, p.side, indicator.polarity) for p in result.points]
     unit = "%" if indicator.measure == "proportion" else (indicator.unit or "value")
     # Limits beyond what is possible (a negative rate, over 100%) are drawn at the boundary.

@@ -38,6 +38,14 @@ def _support(t) -> int:  # type: ignore[no-untyped-def]
     return record.id
 
 
+def _levels(t) -> str:  # type: ignore[no-untyped-def]
+    from qframe.escalation.services import evaluate_escalation
+
+    framework, _run = ladder_builders.scored(t)
+    evaluate_escalation(None, framework)
+    return f"/api/v1/escalation/{framework.id}/levels"
+
+
 ROUTES = {
     "escalation.index": Route(lambda t: "/escalation/", allowed=MANAGERS),
     "escalation.show": Route(lambda t: f"/escalation/{fid(t)}", allowed=MANAGERS),
@@ -46,6 +54,10 @@ ROUTES = {
         lambda t: f"/escalation/{fid(t)}/evaluate", method="POST", allowed=MANAGERS
     ),
     "escalation.settings": Route(lambda t: f"/escalation/{fid(t)}/settings", allowed=MANAGERS),
+    "escalation_api.levels": Route(_levels, allowed=MANAGERS),
+    "escalation.calibration": Route(
+        lambda t: f"/escalation/{fid(t)}/calibration?years=2", allowed=MANAGERS
+    ),
     "escalation.provider": Route(
         lambda t: f"/escalation/{fid(t)}/providers/{t.trust_a.id}", allowed=READERS
     ),

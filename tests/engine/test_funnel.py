@@ -39,7 +39,7 @@ def test_wilson_limits_lie_in_zero_to_one_around_theta(theta, n, z):
     assert 0.0 <= low <= theta <= high <= 1.0
 
 
-def test_providers_beyond_the_limits_on_the_bad_side_are_flagged():
+def test_providers_beyond_the_limits_are_flagged_on_both_sides():
     # θ = 254 / 508 = 0.5; at n = 100 the limits are 0.4038–0.5962 (95%) and 0.3524–0.6476
     # (99.8%: (109.5495 ∓ 3.090232 × √109.5495) / 219.0991). Fewer than 10 providers, so no
     # overdispersion test.
@@ -59,12 +59,13 @@ def test_providers_beyond_the_limits_on_the_bad_side_are_flagged():
     assert up.target == 0.5
     assert (up.phi, up.tau2, up.overdispersed) == (None, 0.0, False)
     assert up.rows[1].low998 == pytest.approx(0.3524, abs=1e-4)
+    # Issue 13: outliers on the good side are named ("better than expected"), not "within".
     assert [r.flag for r in up.rows] == [
-        "within", "alarm", "within", "alert", "within",
+        "within", "alarm", "better_alarm", "alert", "better_alert",
         "small_numbers", "small_numbers", "no_data", "no_data",
     ]  # fmt: skip
     assert [r.flag for r in down.rows] == [
-        "within", "within", "alarm", "within", "alert",
+        "within", "better_alarm", "alarm", "better_alert", "alert",
         "small_numbers", "small_numbers", "no_data", "no_data",
     ]  # fmt: skip
 
@@ -89,7 +90,8 @@ def test_overdispersion_widens_the_limits_with_a_random_effect():
     assert (first.low95, first.high95) == pytest.approx((0.2215, 0.7785), abs=1e-4)
     assert (first.low998, first.high998) == pytest.approx((0.0987, 0.9013), abs=1e-4)
     # 20% would be an alarm against Wilson limits (0.3524); with the random effect it is an alert
-    assert [r.flag for r in result.rows] == ["alert"] + ["within"] * 9
+    # and 80% (above 0.7785) is named better than expected on the good side.
+    assert [r.flag for r in result.rows] == ["alert"] + ["within"] * 8 + ["better_alert"]
 
 
 def test_small_numbers_do_not_count_towards_overdispersion():

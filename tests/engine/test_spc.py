@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qframe.engine.spc import xmr
@@ -39,12 +39,17 @@ def test_assurance_compares_the_target_with_the_process_limits(polarity, target,
 
 
 def test_a_point_outside_the_limits_is_special_cause():
-    # mean 124 / 10 = 12.4; moving ranges eight 1s and 19 → 27 / 9 = 3; ucl 12.4 + 7.98 = 20.38.
-    # The nine points before 30 are all below 12.4, a run of 7+ on one side as well.
+    # mean 124 / 10 = 12.4; moving ranges eight 1s and 19 → 27 / 9 = 3, and 19 > 3.267 × 3 is
+    # screened out (NHSRplotthedots), so the mean moving range is 8 / 8 = 1 and ucl 15.06.
+    # The nine points before 30 are all below 12.4 (a run of 7+) and the 10s are beyond
+    # 2 sigma low (12.4 − 2 / 1.128 = 10.63): special cause on the low side.
     values = [10.0, 11.0] * 4 + [10.0, 30.0]
     up = xmr(values, "higher_is_better")
+    assert up.mr_bar == pytest.approx(1.0)
+    assert up.ucl == pytest.approx(15.06)
     assert specials(up)[-1] == (9, "outside_limits", "high")
-    assert [s[1] for s in specials(up)[:-1]] == ["shift"] * 9
+    assert [(s[0], s[2]) for s in specials(up)[:-1]] == [(i, "low") for i in range(9)]
+    assert {s[1] for s in specials(up)[:-1]} == {"two_of_three", "shift"}
     assert up.variation == "improving"
     assert xmr(values, "lower_is_better").variation == "concerning"
 
@@ -95,9 +100,48 @@ def test_fewer_than_two_points_give_no_limits(values, mean):
 series = st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=60)
 
 
+@settings(deadline=None)  # speed is a benchmark, not a timed test
 @given(series, st.sampled_from(["higher_is_better", "lower_is_better"]))
 def test_limits_are_symmetric_around_the_mean_and_finite(values, polarity):
     result = xmr(values, polarity, target=values[0])
     assert result.ucl - result.mean == pytest.approx(result.mean - result.lcl, abs=1e-6)
     assert all(math.isfinite(x) for x in (result.mean, result.mr_bar, result.ucl, result.lcl))
     assert result.lcl <= result.mean <= result.ucl
+
+
+def test_two_of_three_counts_only_points_inside_the_limits():
+    # As above but 13, 11, 16: 16 is beyond the upper limit (about 13.8; its own rule),
+    # so only one point (13) sits between 2 sigma and the limit: no two-of-three.
+    values = [10.0, 11.0] * 10 + [13.0, 11.0, 16.0]
+    result = xmr(values, "higher_is_better")
+    assert (20, "two_of_three", "high") not in specials(result)
+    assert specials(result)[-1] == (22, "outside_limits", "high")
+
+
+def test_counts_never_get_a_limit_below_zero():
+    # mean 2, moving ranges 4 each → lcl 2 − 10.64 < 0, floored at 0 for a count.
+    values = [0.0, 4.0] * 5
+    assert xmr(values, "lower_is_better").lcl == pytest.approx(2 - 2.66 * 4)
+    assert xmr(values, "lower_is_better", floor=0.0).lcl == 0.0
+
+
+def test_limits_under_fifteen_points_are_provisional():
+    assert xmr(STEADY, "higher_is_better").provisional
+    assert not xmr(STEADY * 2, "higher_is_better").provisional
+
+
+def test_a_baseline_fixes_the_limits_and_a_rebase_starts_new_ones():
+    # Baseline: the first 10 points (STEADY) fix mean 11.4 and limits 7.85–14.95; five later
+    # points at 20 are all beyond the fixed upper limit.
+    values = STEADY + [20.0] * 5
+    fixed = xmr(values, "higher_is_better", baseline=10)
+    assert fixed.mean == pytest.approx(11.4)
+    assert [s[0] for s in specials(fixed) if s[1] == "outside_limits"] == list(range(10, 15))
+    # Rebased at the known change (index 10): the new segment is 20, 21, 20, 21, 20, mean 20.4,
+    # moving range 1, limits 20.4 ± 2.66; nothing special in it.
+    later = [20.0, 21.0, 20.0, 21.0, 20.0]
+    rebased = xmr(STEADY + later, "higher_is_better", rebase_at=[10])
+    assert [seg.start for seg in rebased.segments] == [0, 10]
+    assert rebased.mean == pytest.approx(20.4)
+    assert (rebased.lcl, rebased.ucl) == pytest.approx((17.74, 23.06))
+    assert [s for s in specials(rebased) if s[0] >= 10] == []

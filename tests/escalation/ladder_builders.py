@@ -91,6 +91,7 @@ def score(
                     achievement=row["achievement"], points=row["points"], max_points=10.0,
                     status=row.get("status", "scored"), breach=row["breach"],
                     funnel_flag=row["flag"], rolled_up=False,
+                    numerator=row.get("numerator"), denominator=row.get("denominator"),
                 )
             )  # fmt: skip
             totals["points"] += row["points"]

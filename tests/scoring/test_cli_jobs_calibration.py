@@ -39,13 +39,17 @@ def test_score_then_export_writes_the_scores_csv_at_full_precision(
     rows = list(csv.reader(io.StringIO(exported.output)))
     assert rows[0] == [
         "org_code", "indicator_code", "period", "numerator", "denominator", "achievement",
-        "points", "max_points", "status",
+        "points", "max_points", "status", "ci_low", "ci_high",
     ]  # fmt: skip
     # domain.md: 214 / 271 gives 6.517527675276753 points; 15 significant digits here.
-    assert rows[1] == [
+    assert rows[1][:9] == [
         tree.practice.code, "COPD003(S)", "2025/26", "214", "271", "78.9667896678967",
         "6.51752767527675", "9", "scored",
     ]  # fmt: skip
+    # Wilson 95%: centre 428 + z² = 431.8415, spread z √(z² + 856 × 57/271) = 26.578, over
+    # 2 (271 + z²) = 549.683: 73.73% to 83.40% (formats.md's optional ci_low, ci_high).
+    assert float(rows[1][9]) == pytest.approx(73.73, abs=0.01)
+    assert float(rows[1][10]) == pytest.approx(83.40, abs=0.01)
 
 
 def test_score_final_finalises_and_bad_input_exits_with_one_line(runner, tqf, tree, measure):

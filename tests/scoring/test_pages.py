@@ -70,7 +70,7 @@ def test_the_scorecard_csv_holds_only_that_organisations_rows_in_the_scores_form
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == [
         "org_code", "indicator_code", "period", "numerator", "denominator", "achievement",
-        "points", "max_points", "status",
+        "points", "max_points", "status", "ci_low", "ci_high",
     ]  # fmt: skip
     assert {r["org_code"] for r in rows} == {tree.trust_a.code}
     p1 = next(r for r in rows if r["indicator_code"] == "P1")

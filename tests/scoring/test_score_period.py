@@ -174,7 +174,8 @@ def test_funnel_flags_an_outlier_alarm_and_never_flags_small_numbers(tqf, tree, 
     assert scores[(tiny.id, "P1")].status == "small_numbers"
     flags = {s.funnel_flag for (org, code), s in scores.items() if code == "P1"} - {None}
     assert flags == {"alarm", "small_numbers", "within"}
-    assert scores[(low.id, "W1")].funnel_flag is None  # rates are not funnel-plotted
+    # Issue 13: rates are funnel-plotted too; this trust has no W1 (falls rate) data.
+    assert scores[(low.id, "W1")].funnel_flag == "no_data"
     stat = run.stats[str(next(i.id for i in tqf.indicators if i.code == "P1"))]["provider"]
     assert stat["target"] == pytest.approx((12 * 150 + 100 + 0) / (14 * 200 - 195))
     assert totals(run)[low.id].alarms == 1

@@ -1,0 +1,1 @@
+"""Variation: reference populations (benchmarks), intervals, funnels for rates and ratios."""
