@@ -254,6 +254,8 @@ def test_a_final_runs_heat_map_is_served_from_the_cache_unchanged(client, login_
     assert len(_cache) == 1
     assert page(client, f"/scoring/manage/runs/{run.id}") == built
     assert "Other Trust" not in built  # the key holds the viewer's scope
+
+
 def test_finalising_asks_for_confirmation_naming_the_version_and_the_providers(
     client, login_as, tree, tqf, measure
 ):
