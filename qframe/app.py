@@ -40,6 +40,7 @@ BLUEPRINTS = (
     "qframe.publication.public_views",
     "qframe.rewards.views",
     "qframe.rewards.award_views",
+    "qframe.payments.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -59,6 +60,7 @@ MODEL_MODULES = (
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",
+    "qframe.payments.models",
 )
 
 

@@ -23,6 +23,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "qframe.measurements.cli",
     "qframe.scoring.cli",
     "qframe.rewards.cli",
+    "qframe.payments.cli",
 )
 
 
