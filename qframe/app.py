@@ -53,6 +53,7 @@ BLUEPRINTS = (
     "qframe.visits.views",
     "qframe.visits.api",
     "qframe.inbox.views",
+    "qframe.payments.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -77,6 +78,7 @@ MODEL_MODULES = (
     "qframe.devplans.models",
     "qframe.visits.models",
     "qframe.variation.models",
+    "qframe.payments.models",
 )
 
 

@@ -26,6 +26,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "qframe.fhir.cli",
     "qframe.variation.cli",
     "qframe.escalation.cli",
+    "qframe.payments.cli",
 )
 
 

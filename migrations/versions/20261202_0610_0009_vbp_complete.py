@@ -1,4 +1,5 @@
-"""vbp complete: baseline, domain rules, strata, frequency, points, TPS, frozen thresholds
+"""vbp complete (baseline, domain rules, strata, frequency, points, TPS, frozen thresholds);
+payment lines (QOF and CQUIN cash flow)
 
 Revision ID: 0009_vbp_complete
 Revises: 0008_escalation_publication
@@ -22,6 +23,30 @@ def _decimal() -> qframe.dbtypes.ExactDecimal:
 
 
 def upgrade():
+    op.create_table(
+        "payment_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("framework_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.String(length=7), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("pence", sa.BigInteger(), nullable=False),
+        sa.Column("why", sa.String(length=300), nullable=False),
+        sa.Column("score_run_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["framework_id"], ["frameworks.id"]),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"]),
+        sa.ForeignKeyConstraint(["score_run_id"], ["score_runs.id"]),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_payment_lines_framework_org_year",
+        "payment_lines",
+        ["framework_id", "organisation_id", "year"],
+    )
     op.create_table(
         "vbp_thresholds",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,6 +88,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_payment_lines_framework_org_year", table_name="payment_lines")
+    op.drop_table("payment_lines")
     with op.batch_alter_table("provider_scores") as batch_op:
         batch_op.drop_column("vbp_status")
         batch_op.drop_column("total_performance_score")
