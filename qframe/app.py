@@ -48,6 +48,8 @@ BLUEPRINTS = (
     "qframe.devplans.api",
     "qframe.visits.views",
     "qframe.visits.api",
+    "qframe.economy.views",
+    "qframe.economy.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.

@@ -21,6 +21,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.assessment.api",
     "qframe.devplans.api",
     "qframe.visits.api",
+    "qframe.economy.api",
 )
 
 PROBLEM = {

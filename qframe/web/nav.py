@@ -142,6 +142,12 @@ NAV: list[NavItem] = [
         "The three-yearly visit cycle per local health system, findings and recommendations.",
     ),
     NavItem(
+        "Local health economies",
+        "economy.index",
+        ("commissioner",),
+        "One ICB across its providers: shared indicators, levels, correlated falls.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),
