@@ -50,6 +50,8 @@ BLUEPRINTS = (
     "qframe.visits.api",
     "qframe.economy.views",
     "qframe.economy.api",
+    "qframe.learning.views",
+    "qframe.learning.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -73,6 +75,7 @@ MODEL_MODULES = (
     "qframe.assessment.models",
     "qframe.devplans.models",
     "qframe.visits.models",
+    "qframe.learning.models",
 )
 
 

@@ -22,6 +22,7 @@ API_MODULES: tuple[str, ...] = (
     "qframe.devplans.api",
     "qframe.visits.api",
     "qframe.economy.api",
+    "qframe.learning.api",
 )
 
 PROBLEM = {

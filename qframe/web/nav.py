@@ -148,6 +148,12 @@ NAV: list[NavItem] = [
         "One ICB across its providers: shared indicators, levels, correlated falls.",
     ),
     NavItem(
+        "Good practice",
+        "learning.index",
+        ("commissioner", "finance", "clinical_director", "nurse_manager", "provider_lead"),
+        "What providers at or beyond the benchmark did, offered to those struggling.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),
