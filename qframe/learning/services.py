@@ -92,7 +92,7 @@ def record_practice(
         side = "at or below" if indicator.polarity == "lower_is_better" else "at or above"
         _refuse([Problem(
             "below_benchmark",
-            f"{provider.name}'s latest final score on {indicator.code} is {achievement:g} "
+            f"{provider.name}'s latest final score on {indicator.code} is {achievement:.1f} "
             f"({run.period.label}); good practice is recorded {side} the benchmark {bench}",
             None, "indicator",
         )])  # fmt: skip
