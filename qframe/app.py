@@ -54,6 +54,10 @@ BLUEPRINTS = (
     "qframe.visits.api",
     "qframe.inbox.views",
     "qframe.payments.views",
+    "qframe.economy.views",
+    "qframe.economy.api",
+    "qframe.learning.views",
+    "qframe.learning.api",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -79,6 +83,7 @@ MODEL_MODULES = (
     "qframe.visits.models",
     "qframe.variation.models",
     "qframe.payments.models",
+    "qframe.learning.models",
 )
 
 

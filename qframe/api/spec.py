@@ -26,6 +26,8 @@ API_MODULES: tuple[str, ...] = (
     "qframe.devplans.api",
     "qframe.visits.api",
     "qframe.escalation.api",
+    "qframe.economy.api",
+    "qframe.learning.api",
 )
 
 PROBLEM = {

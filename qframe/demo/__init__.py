@@ -28,6 +28,7 @@ STEPS = (
     "qframe.assessment.demo",
     "qframe.devplans.demo",
     "qframe.visits.demo",
+    "qframe.learning.demo",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

@@ -25,6 +25,16 @@ from .services import (
 )
 
 bp = Blueprint("devplans", __name__, url_prefix="/devplans")
+
+
+@bp.app_template_global("devplan_progress")
+def _devplan_progress(code: str, year: str) -> list[tuple[str, str]]:
+    """For the live annual report (qframe/publication): each plan's progress in words."""
+    from .report import report_progress
+
+    return report_progress(code, year, date.today())
+
+
 READERS = ("commissioner", "provider_lead")
 TAGS = {
     "met": "tag-ok", "signed off": "tag-ok", "on track": "tag-ok", "open": "tag-info",

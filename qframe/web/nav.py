@@ -142,6 +142,18 @@ NAV: list[NavItem] = [
         "The three-yearly visit cycle per local health system, findings and recommendations.",
     ),
     NavItem(
+        "Local health economies",
+        "economy.index",
+        ("commissioner",),
+        "One ICB across its providers: shared indicators, levels, correlated falls.",
+    ),
+    NavItem(
+        "Good practice",
+        "learning.index",
+        ("commissioner", "finance", "clinical_director", "nurse_manager", "provider_lead"),
+        "What providers at or beyond the benchmark did, offered to those struggling.",
+    ),
+    NavItem(
         "Improvement plans",
         "improvement.index",
         ("commissioner", "finance"),

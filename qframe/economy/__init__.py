@@ -1,0 +1,1 @@
+"""The local health economy view: one ICB across its providers."""

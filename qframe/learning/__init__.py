@@ -1,0 +1,1 @@
+"""Shared learning: a good-practice library written by providers at or beyond the benchmark."""
