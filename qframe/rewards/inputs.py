@@ -41,7 +41,7 @@ class Facts(NamedTuple):
     entitlement_note: str | None
     breaches: int
     # VBP runs: the Total Performance Score, and why there is none (None: not a VBP run).
-    tps: Decimal | None = None
+    tps: Decimal | str | None = None
     vbp_status: str | None = None
 
 
@@ -96,7 +96,8 @@ def weight_of(facts: Facts, policy: Policy) -> tuple[Decimal, str | None]:
     if facts.vbp_status is not None:  # CMS's linear exchange: TPS × base payment
         if facts.tps is None or facts.contract_pence is None:
             return Decimal(0), "no Total Performance Score or no contract value, so no TPS weight"
-        return facts.tps * Decimal(facts.contract_pence) / HUNDRED, None
+        # the driver's text for the exact stored decimal (raw rows carry no type processing)
+        return Decimal(facts.tps) * Decimal(facts.contract_pence) / HUNDRED, None
     if facts.contract_pence is None or facts.max_points <= 0:
         return Decimal(0), "no contract value or no points available, so no TPS weight"
     tps = HUNDRED * _decimal(facts.points) / _decimal(facts.max_points)
