@@ -76,7 +76,8 @@ def build_spec() -> dict[str, Any]:
                 for status, description in EVERY_OPERATION.items():
                     operation["responses"].setdefault(status, _error(description))
                 _bound_path_ids(operation.get("parameters", []))
-    return _numbers_as_numbers(document)
+    cleaned: dict[str, Any] = _numbers_as_numbers(document)
+    return cleaned
 
 
 # Answers any operation can give: hostile input refused at the edge, a busy or absent database.

@@ -9,10 +9,9 @@ from flask_login import current_user
 
 from qframe.auth.forms import LoginForm
 from qframe.auth.hashing import check_password
-from qframe.auth.limits import reserve_attempt
+from qframe.auth.limits import LoginRefused, reserve_attempt
 from qframe.auth.models import User
 from qframe.auth.services import (
-    LoginRefused,
     complete_sign_in,
     end_sessions,
     forget_attempt,

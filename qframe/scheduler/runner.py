@@ -99,7 +99,7 @@ def _take_over(job_name: str, scheduled_for: datetime) -> int | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return run_id if taken.rowcount == 1 else None
+    return run_id if getattr(taken, "rowcount", 0) == 1 else None
 
 
 def mark_dead_runs(now: datetime | None = None) -> list[tuple[str, datetime]]:

@@ -43,7 +43,7 @@ def _post(app, email, password, forwarded=None):  # type: ignore[no-untyped-def]
 
 
 def test_sixteen_parallel_guesses_against_a_limit_of_five_check_at_most_five(app, rel, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_BACKOFF_SECONDS", 0)  # the hard limit alone
+    assert app.config["LOGIN_BACKOFF_SECONDS"] == 0  # testing.toml: the hard limit alone
     email = "race@example.test"
     rel.add_user(app, email)
     checks = _count_checks(monkeypatch)
@@ -71,7 +71,6 @@ def test_sixteen_parallel_guesses_against_a_limit_of_five_check_at_most_five(app
 def proxied(app, rel):  # type: ignore[no-untyped-def]
     """The app as deployed behind one TLS proxy (QFRAME_TRUSTED_PROXIES=1), same database."""
     behind = rel.fresh_app(app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXIES=1)
-    behind.config["LOGIN_BACKOFF_SECONDS"] = 0
     return behind
 
 
@@ -109,7 +108,6 @@ def test_behind_a_proxy_an_address_spraying_many_accounts_is_stopped_and_others_
 
 
 def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_limit(app, rel):
-    app.config["LOGIN_BACKOFF_SECONDS"] = 0
     email = "forger@example.test"
     rel.add_user(app, email)
     try:
@@ -117,22 +115,24 @@ def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_l
             assert _post(app, email, WRONG, f"192.0.2.{n}") == 401
         assert _post(app, email, rel.PASSWORD, "192.0.2.99") == 401
     finally:
-        app.config["LOGIN_BACKOFF_SECONDS"] = 1
         rel.remove_users(app, email)
 
 
 def test_after_two_failures_each_retry_must_wait_longer(app, rel, monkeypatch):
     # Back-off: failures 1 and 2 are free; after the 3rd a retry waits 1 s, after the 4th 2 s.
     assert [limits.backoff_seconds(n, 1) for n in range(1, 6)] == [0, 0, 1, 2, 4]
-    assert app.config["LOGIN_BACKOFF_SECONDS"] == 1
+    monkeypatch.setitem(app.config, "LOGIN_BACKOFF_SECONDS", 1)
+    frozen, offset = limits.utcnow(), [timedelta(0)]
+    monkeypatch.setattr(limits, "utcnow", lambda: frozen + offset[0])  # a clock that waits
     email = "backoff@example.test"
     rel.add_user(app, email)
     try:
         for _ in range(3):
             assert _post(app, email, WRONG) == 401
-        assert _post(app, email, rel.PASSWORD) == 401  # too soon: refused unchecked
-        real_now = limits.utcnow
-        monkeypatch.setattr(limits, "utcnow", lambda: real_now() + timedelta(seconds=1.5))
+        assert _post(app, email, rel.PASSWORD) == 401  # 0 s after the 3rd: refused unchecked
+        offset[0] = timedelta(seconds=0.9)
+        assert _post(app, email, rel.PASSWORD) == 401
+        offset[0] = timedelta(seconds=1.1)
         assert _post(app, email, rel.PASSWORD) == 302
     finally:
         rel.remove_users(app, email)
@@ -157,10 +157,8 @@ def test_a_sign_in_that_cannot_get_a_hashing_slot_in_time_gets_503_and_is_not_co
             slots.release()
     try:
         # Nothing was counted against the account: five wrong guesses are still allowed.
-        app.config["LOGIN_BACKOFF_SECONDS"] = 0
         for _ in range(5):
             assert _post(app, email, WRONG) == 401
         assert _post(app, email, rel.PASSWORD) == 401
     finally:
-        app.config["LOGIN_BACKOFF_SECONDS"] = 1
         rel.remove_users(app, email)
