@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from qframe.app import create_app
 from qframe.auth.models import User
 from qframe.auth.services import create_user
+from qframe.database import has_unsaved_writes
 from qframe.extensions import db as _db
 from qframe.orgs.models import Organisation
 
@@ -43,6 +44,10 @@ def make_app(url: str, **overrides: Any) -> Flask:
 
 
 def _fresh_globals(sender: Flask, **_extra: Any) -> None:
+    # A real request starts from what is stored: save what the test set up (a fixture that
+    # added rows without committing), so the request's own writes are all that it must commit.
+    if has_unsaved_writes(_db.session()):
+        _db.session.commit()
     g.__dict__.clear()
 
 

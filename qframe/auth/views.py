@@ -10,7 +10,7 @@ from flask_login import current_user
 from qframe.auth.forms import LoginForm
 from qframe.auth.services import LoginRefused, authenticate, end_sessions
 from qframe.auth.sessions import end_session, start_session
-from qframe.extensions import db
+from qframe.web.transaction import keep_even_if_refused
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -39,11 +39,10 @@ def login():  # type: ignore[no-untyped-def]
                 form.email.data or "", form.password.data or "", request.remote_addr or "?"
             )
         except LoginRefused as refused:
-            db.session.commit()  # keep the failed attempt: it feeds the rate limit
+            keep_even_if_refused()  # the failed attempt feeds the rate limit
             form.password.errors = [str(refused)]
             status = 401
         else:
-            db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
@@ -55,7 +54,6 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         end_sessions(current_user, current_user, "logout")
-        db.session.commit()
     end_session()
     flash("You have signed out.", "info")
     return redirect(url_for("home.landing"))

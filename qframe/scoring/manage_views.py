@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause, requires
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -22,7 +22,6 @@ from qframe.scoring.lookup import get_run_or_404
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.queries import FLAG_WORDS, band, indicators_of, is_latest
 from qframe.scoring.runs import finalise_run, score_period
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
 bp = Blueprint("scoring_manage", __name__, url_prefix="/scoring/manage")
@@ -38,7 +37,7 @@ def _int(name: str) -> int:
 
 
 @bp.get("/")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def index():  # type: ignore[no-untyped-def]
     frameworks = [
         f
@@ -92,14 +91,13 @@ def _add_scored_and_year_periods(
 
 
 @bp.post("/score")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def score():  # type: ignore[no-untyped-def]
     framework = get_managed_framework_or_404(_int("framework_id"), current_user)
     period = db.session.get(Period, _int("period_id"))
     if period is None:
         raise NotFound("No such period")
     run = score_period(current_user, framework, period)
-    db.session.commit()
     flash(
         f"Scored {framework.code} {period.label}: version {run.version}, "
         f"{run.counts.get('scores', 0):,} scores.",
@@ -116,17 +114,16 @@ def _managed_run(run_id: int) -> ScoreRun:
 
 
 @bp.post("/runs/<int:run_id>/finalise")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def finalise(run_id: int):  # type: ignore[no-untyped-def]
     run = _managed_run(run_id)
     finalise_run(current_user, run)
-    db.session.commit()
     flash(f"Version {run.version} is final: it can no longer change.", "success")
     return redirect(url_for("scoring_manage.overview", run_id=run.id))
 
 
 @bp.get("/runs/<int:run_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def overview(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     domains, indicators = indicators_of(run.framework)
@@ -173,7 +170,7 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>/scores.csv")
-@roles_required("commissioner", "finance")
+@requires("read_score_exports")
 def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     rows = list(score_rows(run, current_user))
@@ -182,7 +179,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>/indicators/<int:indicator_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def funnel(run_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     indicator = db.session.get(Indicator, indicator_id)
@@ -242,7 +239,7 @@ def _at_or_above(level: str, indicator: Indicator) -> bool:
 
 
 @bp.get("/calibrate/<int:framework_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def calibration(framework_id: int):  # type: ignore[no-untyped-def]
     framework = get_managed_framework_or_404(framework_id, current_user)
     if not framework.is_draft:
