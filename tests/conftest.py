@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g, request_started
+from flask import Flask, g, request_finished, request_started
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from qframe.app import create_app
@@ -26,6 +27,28 @@ from qframe.orgs.models import Organisation
 PASSWORD = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+# Hypothesis profiles: `ci` (the default) runs each property test's own number of examples;
+# `HYPOTHESIS_PROFILE=dev` caps every test at DEV_EXAMPLES for a fast inner loop.
+DEV_EXAMPLES = 10
+settings.register_profile("ci")
+settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On the dev profile, cap the tests that ask for more examples explicitly too."""
+    if HYPOTHESIS_PROFILE != "dev":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None and chosen.max_examples > DEV_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                chosen, max_examples=DEV_EXAMPLES
+            )
 
 
 def database_url(tmp_dir: Path) -> str:
@@ -51,12 +74,19 @@ def _fresh_globals(sender: Flask, **_extra: Any) -> None:
     g.__dict__.clear()
 
 
+def _open_next_savepoint(sender: Flask, **_extra: Any) -> None:
+    # The fixture's savepoint (a test artefact: a server opens a fresh transaction per request)
+    # is opened as a request ends, so query-count tests measure only the page's own queries.
+    _db.session.connection()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_app(database_url(tmp_path_factory.mktemp("db")))
     # Tests hold an app context, which requests then share; give each request a fresh `g`
     # (as a real server does), so a signed-in user is never cached from an earlier request.
     request_started.connect(_fresh_globals, application)
+    request_finished.connect(_open_next_savepoint, application)
     with application.app_context():
         _db.drop_all()
         _db.create_all()
