@@ -123,20 +123,30 @@ def demo(scale: str, seed: int, if_empty: bool) -> None:
 
 
 def in_transaction(callback: Callable[..., Any]) -> Callable[..., Any]:
-    """The CLI's one transaction boundary: commit when the command returns, else roll back."""
+    """The CLI's one transaction boundary: commit when the command returns or exits by its own
+    choice (SystemExit), roll back on any other error."""
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             result = callback(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit):
+            # An exit the command chose is a handled answer: keep what it left (a failed run it
+            # recorded); `fail()` discards the changes before it exits.
+            _commit_if_written()
+            raise
         except BaseException:
             db.session.rollback()
             raise
-        if has_unsaved_writes(db.session()):
-            db.session.commit()
+        _commit_if_written()
         return result
 
     return with_appcontext(run)
+
+
+def _commit_if_written() -> None:
+    if has_unsaved_writes(db.session()):
+        db.session.commit()
 
 
 def wrap_commands(command: click.Command) -> click.Command:

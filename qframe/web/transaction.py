@@ -65,6 +65,8 @@ def _check_request_end(_error: BaseException | None) -> None:
 
 
 def _note_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released inside the request's transaction, not a commit
     if has_request_context() and not g.get("qframe_committing"):
         g.qframe_misuse = "a view committed by itself; the request wrapper commits"
 
