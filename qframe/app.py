@@ -132,8 +132,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     from qframe.web.errors import register_error_handlers
+    from qframe.web.transaction import init_transactions
 
     register_error_handlers(app)
+    init_transactions(app)
 
 
 def register_commands(app: Flask) -> None:

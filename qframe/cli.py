@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -12,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from qframe.auth.services import create_user
 from qframe.csvio import format_problems
+from qframe.database import has_unsaved_writes
 from qframe.errors import DomainError, ValidationFailed
 from qframe.extensions import db
 
@@ -78,7 +82,6 @@ def users_create(
         )
     except DomainError as error:
         fail(error)
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role})")
 
 
@@ -98,7 +101,6 @@ def orgs_import(path: Path) -> None:
         result = import_organisations(None, path.read_bytes())
     except DomainError as error:
         fail(error)
-    db.session.commit()
     click.echo(f"{result.created} created, {result.updated} updated")
 
 
@@ -120,15 +122,52 @@ def demo(scale: str, seed: int, if_empty: bool) -> None:
         report = load_demo(scale=scale, seed=seed, echo=click.echo)
     except DomainError as error:
         fail(error)
-    db.session.commit()
     for line in report:
         click.echo(line)
+
+
+def in_transaction(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """The CLI's one transaction boundary: commit when the command returns or exits by its own
+    choice (SystemExit), roll back on any other error."""
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = callback(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit):
+            # An exit the command chose is a handled answer: keep what it left (a failed run it
+            # recorded); `fail()` discards the changes before it exits.
+            _commit_if_written()
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+        _commit_if_written()
+        return result
+
+    return with_appcontext(run)
+
+
+def _commit_if_written() -> None:
+    if has_unsaved_writes(db.session()):
+        db.session.commit()
+
+
+def wrap_commands(command: click.Command) -> click.Command:
+    """Give a command (and every subcommand of a group) the transaction boundary, once."""
+    if command.callback is not None and not getattr(command.callback, "qframe_tx", False):
+        command.callback = in_transaction(command.callback)
+        command.callback.qframe_tx = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            wrap_commands(sub)
+    return command
 
 
 def register_commands(app: Flask) -> None:
     """Attach every qframe command to the app's CLI (so `qframe` and `flask` both have them)."""
     for command in (users, orgs, demo):
-        app.cli.add_command(command)
+        app.cli.add_command(wrap_commands(command))
     for module in FEATURE_COMMANDS:
         for command in importlib.import_module(module).commands:
-            app.cli.add_command(command)
+            app.cli.add_command(wrap_commands(command))

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, SessionTransaction
 
 from qframe.extensions import db
 
@@ -55,3 +56,35 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if takes_write_lock() else "BEGIN")
+
+
+WRITES = "qframe_unsaved_writes"
+
+
+def has_unsaved_writes(session: Session) -> bool:
+    """True when the session holds pending objects or flushed writes not yet committed."""
+    if session.info.get(WRITES) or session.new or session.deleted:
+        return True
+    return any(session.is_modified(row) for row in session.dirty)
+
+
+def discard_changes() -> None:
+    """Undo the current transaction's changes now (after a caught domain error).
+
+    For a view re-rendering its form, a CLI dry run, a job's failure: the boundary that owns the
+    transaction still ends it; this only throws the failed attempt away early.
+    """
+    db.session.rollback()
+
+
+def _note_writes(session: Session, _context: Any) -> None:
+    session.info[WRITES] = True
+
+
+def _clear_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITES, None)
+
+
+event.listen(Session, "after_flush", _note_writes)
+event.listen(Session, "after_transaction_end", _clear_writes)

@@ -12,19 +12,43 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g, request_started
+from flask import Flask, g, request_finished, request_started
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from qframe.app import create_app
 from qframe.auth.models import User
 from qframe.auth.services import create_user
+from qframe.database import has_unsaved_writes
 from qframe.extensions import db as _db
 from qframe.orgs.models import Organisation
 
 PASSWORD = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+# Hypothesis profiles: `ci` (the default) runs each property test's own number of examples;
+# `HYPOTHESIS_PROFILE=dev` caps every test at DEV_EXAMPLES for a fast inner loop.
+DEV_EXAMPLES = 10
+settings.register_profile("ci")
+settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On the dev profile, cap the tests that ask for more examples explicitly too."""
+    if HYPOTHESIS_PROFILE != "dev":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        chosen = getattr(test, "_hypothesis_internal_use_settings", None)
+        if chosen is not None and chosen.max_examples > DEV_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                chosen, max_examples=DEV_EXAMPLES
+            )
 
 
 def database_url(tmp_dir: Path) -> str:
@@ -43,7 +67,17 @@ def make_app(url: str, **overrides: Any) -> Flask:
 
 
 def _fresh_globals(sender: Flask, **_extra: Any) -> None:
+    # A real request starts from what is stored: save what the test set up (a fixture that
+    # added rows without committing), so the request's own writes are all that it must commit.
+    if has_unsaved_writes(_db.session()):
+        _db.session.commit()
     g.__dict__.clear()
+
+
+def _open_next_savepoint(sender: Flask, **_extra: Any) -> None:
+    # The fixture's savepoint (a test artefact: a server opens a fresh transaction per request)
+    # is opened as a request ends, so query-count tests measure only the page's own queries.
+    _db.session.connection()
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +86,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     # Tests hold an app context, which requests then share; give each request a fresh `g`
     # (as a real server does), so a signed-in user is never cached from an earlier request.
     request_started.connect(_fresh_globals, application)
+    request_finished.connect(_open_next_savepoint, application)
     with application.app_context():
         _db.drop_all()
         _db.create_all()

@@ -12,14 +12,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from qframe.appraisal.access import (
-    MANAGER_ROLES,
-    get_appraisal_or_404,
-    get_objective_or_404,
-    get_pdp_item_or_404,
-    get_staff_or_404,
-    is_manager,
-)
 from qframe.appraisal.appraisals import (
     AppraisalInput,
     add_objective,
@@ -42,12 +34,21 @@ from qframe.appraisal.forms import (
 )
 from qframe.appraisal.models import Appraisal
 from qframe.appraisal.views import bp
+from qframe.auth.permissions import requires
+from qframe.auth.staff_access import (
+    get_appraisal_or_404,
+    get_objective_or_404,
+    get_pdp_item_or_404,
+    get_staff_or_404,
+    is_manager,
+)
 from qframe.csvio import parse_decimal
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.periods.labels import year_label
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
+from qframe.web.transaction import discard_changes, keep_even_if_refused
 
 
 def _input(form: AppraisalForm, year: str) -> AppraisalInput:
@@ -62,7 +63,7 @@ def _input(form: AppraisalForm, year: str) -> AppraisalInput:
 
 
 @bp.route("/staff/<int:staff_id>/appraisals/new", methods=["GET", "POST"])
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def new_appraisal(staff_id: int):  # type: ignore[no-untyped-def]
     person = get_staff_or_404(staff_id, current_user, manage=True)
     form = AppraisalForm()
@@ -75,10 +76,9 @@ def new_appraisal(staff_id: int):  # type: ignore[no-untyped-def]
         try:
             appraisal = save_appraisal(current_user, person, _input(form, form.year.data or ""))
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash(f"Appraisal for {appraisal.year} created.", "success")
             return redirect(url_for("appraisal.appraisal", appraisal_id=appraisal.id))
     return render_template("appraisal/appraisal_new.html", staff=person, form=form), (
@@ -108,7 +108,7 @@ def _render(appraisal: Appraisal, form=None, objective_form=None, pdp_form=None,
     objective_form = objective_form or ObjectiveForm(formdata=None)
     objective_form.indicator_id.choices = _indicator_choices(appraisal.year)
     record_view(current_user, appraisal)
-    db.session.commit()
+    keep_even_if_refused()  # the read audit stands even on a 422 re-render
     progress = {
         o.id: indicator_progress(o.indicator_id, appraisal.staff.home_org_id)
         for o in appraisal.objectives
@@ -145,17 +145,16 @@ def appraisal(appraisal_id: int):  # type: ignore[no-untyped-def]
                 expected_version=int(form.version.data or 0),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash("Appraisal saved.", "success")
             return redirect(url_for("appraisal.appraisal", appraisal_id=record.id))
     return _render(db.session.get(Appraisal, appraisal_id), form=form, status=422)  # type: ignore[arg-type]
 
 
 @bp.post("/appraisals/<int:appraisal_id>/objectives")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def new_objective(appraisal_id: int):  # type: ignore[no-untyped-def]
     record = get_appraisal_or_404(appraisal_id, current_user, manage=True)
     form = ObjectiveForm()
@@ -180,28 +179,26 @@ def new_objective(appraisal_id: int):  # type: ignore[no-untyped-def]
                 current_user, record, form.text.data or "", form.indicator_id.data, target
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash("Objective added.", "success")
             return redirect(url_for("appraisal.appraisal", appraisal_id=record.id) + "#objectives")
     return _render(db.session.get(Appraisal, appraisal_id), objective_form=form, status=422)  # type: ignore[arg-type]
 
 
 @bp.post("/objectives/<int:objective_id>/delete")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def delete_objective(objective_id: int):  # type: ignore[no-untyped-def]
     objective = get_objective_or_404(objective_id, current_user)
     appraisal_id = objective.appraisal_id
     remove_objective(current_user, objective)
-    db.session.commit()
     flash("Objective removed.", "success")
     return redirect(url_for("appraisal.appraisal", appraisal_id=appraisal_id) + "#objectives")
 
 
 @bp.post("/appraisals/<int:appraisal_id>/pdp")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def new_pdp_item(appraisal_id: int):  # type: ignore[no-untyped-def]
     record = get_appraisal_or_404(appraisal_id, current_user, manage=True)
     form = PdpForm()
@@ -215,31 +212,28 @@ def new_pdp_item(appraisal_id: int):  # type: ignore[no-untyped-def]
                 form.due.data,
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash("Development plan item added.", "success")
             return redirect(url_for("appraisal.appraisal", appraisal_id=record.id) + "#pdp")
     return _render(db.session.get(Appraisal, appraisal_id), pdp_form=form, status=422)  # type: ignore[arg-type]
 
 
 @bp.post("/pdp/<int:item_id>/done")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def toggle_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
     item = get_pdp_item_or_404(item_id, current_user)
     set_pdp_done(current_user, item, request.form.get("done") == "1")
-    db.session.commit()
     return redirect(url_for("appraisal.appraisal", appraisal_id=item.appraisal_id) + "#pdp")
 
 
 @bp.post("/pdp/<int:item_id>/delete")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def delete_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
     item = get_pdp_item_or_404(item_id, current_user)
     appraisal_id = item.appraisal_id
     remove_pdp_item(current_user, item)
-    db.session.commit()
     flash("Development plan item removed.", "success")
     return redirect(url_for("appraisal.appraisal", appraisal_id=appraisal_id) + "#pdp")
 
@@ -249,6 +243,5 @@ def delete_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
 def sign(appraisal_id: int):  # type: ignore[no-untyped-def]
     record = get_appraisal_or_404(appraisal_id, current_user)
     sign_appraisal(current_user, record, request.form.get("party", ""))
-    db.session.commit()
     flash("Signature recorded.", "success")
     return redirect(url_for("appraisal.appraisal", appraisal_id=record.id))

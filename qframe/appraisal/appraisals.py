@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 
 from qframe.appraisal import rules
-from qframe.appraisal.access import is_manager
 from qframe.appraisal.models import Appraisal, Objective, PdpItem, StaffMember
 from qframe.appraisal.services import find_colleague
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
+from qframe.auth.staff_access import is_manager
 from qframe.errors import Conflict, Forbidden, Immutable, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator

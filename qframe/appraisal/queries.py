@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from qframe.appraisal.access import staff_in_scope_clause
 from qframe.appraisal.models import Appraisal, StaffMember
 from qframe.appraisal.rules import (
     DONE_STATUSES,
@@ -20,7 +19,8 @@ from qframe.appraisal.rules import (
     current_open_due,
     revalidation_standing,
 )
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
+from qframe.auth.staff_access import staff_in_scope_clause
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
 

@@ -7,13 +7,12 @@ from datetime import date
 from flask import render_template, request
 from flask_login import current_user
 
-from qframe.appraisal.access import MANAGER_ROLES
 from qframe.appraisal.charts import rate, trend_chart
 from qframe.appraisal.queries import leadership_pipeline, scoped_units
 from qframe.appraisal.rates import appraisal_rate_trends
 from qframe.appraisal.views import bp
-from qframe.auth.scope import get_org_or_404
-from qframe.web.access import login_required, roles_required
+from qframe.auth.permissions import get_org_or_404, requires
+from qframe.web.access import login_required
 from qframe.web.files import csv_download
 
 MAX_UNITS = 400
@@ -83,13 +82,13 @@ def rates_export():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/leadership")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def leadership():  # type: ignore[no-untyped-def]
     return render_template("appraisal/leadership.html", people=leadership_pipeline(current_user))
 
 
 @bp.get("/leadership.csv")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def leadership_export():  # type: ignore[no-untyped-def]
     rows = (
         [

@@ -16,11 +16,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from qframe.appraisal.access import MANAGER_ROLES
 from qframe.appraisal.models import ReminderSent, StaffMember
 from qframe.appraisal.queries import appraisal_dates
 from qframe.appraisal.rules import appraisal_standing, reminder_threshold
 from qframe.auth.models import User, UserScope
+from qframe.auth.permissions import roles_with
 from qframe.extensions import db
 from qframe.notifications.services import email_enabled, notify
 from qframe.orgs.models import Organisation
@@ -91,7 +91,7 @@ def _managers_by_org() -> dict[int, set[int]]:
     rows = db.session.execute(
         select(UserScope.organisation_id, User.id)
         .join(User, User.id == UserScope.user_id)
-        .where(User.role.in_(MANAGER_ROLES), User.active.is_(True))
+        .where(User.role.in_(roles_with("receive_appraisal_reminders")), User.active.is_(True))
     ).all()
     result: dict[int, set[int]] = defaultdict(set)
     for org_id, user_id in rows:

@@ -13,7 +13,7 @@ from qframe.appraisal import rules
 from qframe.appraisal.models import StaffMember
 from qframe.audit import services as audit
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import org_in_scope
 from qframe.errors import Conflict, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.orgs.models import Organisation

@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.appraisal.access import MANAGER_ROLES, get_staff_or_404, is_manager
 from qframe.appraisal.forms import StaffForm, apply_problems, choices
 from qframe.appraisal.models import StaffMember
 from qframe.appraisal.queries import (
@@ -24,10 +23,13 @@ from qframe.appraisal.queries import (
 from qframe.appraisal.rules import GROUP_LABELS, appraisal_standing, revalidation_standing
 from qframe.appraisal.services import StaffInput, create_staff, update_staff
 from qframe.auth.models import User
+from qframe.auth.permissions import can, requires
+from qframe.auth.staff_access import get_staff_or_404, is_manager
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("appraisal", __name__, url_prefix="/appraisal")
 
@@ -44,7 +46,7 @@ def _filters() -> StaffFilters:
 
 
 @bp.get("/")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def index():  # type: ignore[no-untyped-def]
     filters = _filters()
     return render_template(
@@ -59,7 +61,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/staff.csv")
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def export():  # type: ignore[no-untyped-def]
     rows = staff_rows(current_user, _filters())
     return csv_download("staff-appraisal.csv", CSV_HEADER, csv_rows(rows))
@@ -101,12 +103,14 @@ def _input(form: StaffForm) -> StaffInput:
         leadership_aspiration=bool(form.leadership_aspiration.data),
         leadership_readiness=form.leadership_readiness.data or "",
         leadership_actions=form.leadership_actions.data or "",
-        user_email=(form.user_email.data or "") if current_user.role == "admin" else None,
+        user_email=(form.user_email.data or "")
+        if can(current_user, "link_staff_accounts")
+        else None,
     )
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def new_staff():  # type: ignore[no-untyped-def]
     form = StaffForm()
     _unit_choices(form)
@@ -114,10 +118,9 @@ def new_staff():  # type: ignore[no-untyped-def]
         try:
             staff = create_staff(current_user, _input(form))
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash(f"{staff.name} added.", "success")
             return redirect(url_for("appraisal.staff", staff_id=staff.id))
     return render_template("appraisal/staff_form.html", form=form, staff=None), (
@@ -152,7 +155,7 @@ def staff(staff_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGER_ROLES)
+@requires("manage_staff")
 def edit_staff(staff_id: int):  # type: ignore[no-untyped-def]
     person = get_staff_or_404(staff_id, current_user, manage=True)
     form = StaffForm(obj=person)
@@ -174,10 +177,9 @@ def edit_staff(staff_id: int):  # type: ignore[no-untyped-def]
                 expected_version=int(form.version.data or 0),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             apply_problems(form, error)
         else:
-            db.session.commit()
             flash("Staff record saved.", "success")
             return redirect(url_for("appraisal.staff", staff_id=person.id))
     return render_template("appraisal/staff_form.html", form=form, staff=person), (

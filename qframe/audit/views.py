@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from qframe.audit.services import query_events
+from qframe.auth.permissions import requires
 from qframe.extensions import db
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -20,7 +20,7 @@ def _filters() -> dict[str, str | None]:
 
 
 @bp.get("/")
-@roles_required("admin")
+@requires("read_audit")
 def index():  # type: ignore[no-untyped-def]
     filters = _filters()
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
@@ -37,7 +37,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/audit.csv")
-@roles_required("admin")
+@requires("read_audit")
 def export():  # type: ignore[no-untyped-def]
     events = db.session.scalars(query_events(**_filters()).limit(100_000))
     rows = (

@@ -19,7 +19,7 @@ from qframe.auth.services import (
 )
 from qframe.auth.sessions import end_session, start_session
 from qframe.errors import Unavailable
-from qframe.extensions import db
+from qframe.web.transaction import commit_step, discard_changes
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -42,20 +42,18 @@ def _sign_in(email: str, password: str) -> User:
     try:
         attempt = reserve_attempt(normalise_email(email), request.remote_addr or "?")
     except LoginRefused:
-        db.session.rollback()
+        discard_changes()
         raise
-    db.session.commit()  # the reserved guess counts as a failure until proved right
+    commit_step()  # the reserved guess counts as a failure until proved right
     try:
         ok = check_password(attempt.password_hash, password)
     except Unavailable:
         forget_attempt(attempt)
-        db.session.commit()
+        commit_step()
         raise
     if not ok:
         raise LoginRefused
-    user = complete_sign_in(attempt)
-    db.session.commit()
-    return user
+    return complete_sign_in(attempt)  # the request boundary commits the success
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,7 +80,6 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         end_sessions(current_user, current_user, "logout")
-        db.session.commit()
     end_session()
     flash("You have signed out.", "info")
     return redirect(url_for("home.landing"))

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from qframe.database import discard_changes
 from qframe.errors import DomainError
-from qframe.extensions import db
 
 
 @click.group()
@@ -36,10 +36,9 @@ def import_ledger_command(path: Path, year: str | None, dry_run: bool) -> None:
         click.echo(f"{path.name} is already in the ledger for {result.year}: nothing changed")
         return
     if dry_run:
-        db.session.rollback()
+        discard_changes()
         click.echo(f"Checked: {result.rows:,} rows for {result.year} would be imported")
         return
-    db.session.commit()
     click.echo(
         f"Imported {result.rows:,} rows for {result.year} "
         f"({len(result.cost_centres)} cost centres, {result.replaced_rows:,} rows replaced)"

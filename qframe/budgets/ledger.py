@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from qframe.audit import services as audit
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import org_in_scope
 from qframe.budgets.calc import CATEGORIES, MONTH_NAMES
 from qframe.budgets.models import BudgetActual, BudgetHolder, BudgetLine, LedgerImport
 from qframe.budgets.services import check_year, current_year, ensure_line

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_org_or_404, in_scope_clause
+from qframe.auth.permissions import get_org_or_404, in_scope_clause, requires
 from qframe.budgets.forms import (
     DecisionForm,
     FundingForm,
@@ -44,11 +44,10 @@ from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.money import pence_to_pounds as pounds
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download, read_upload
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("budgets_manage", __name__, url_prefix="/budgets/manage")
-FINANCE = ("finance",)
 
 
 def _providers() -> list[Organisation]:
@@ -75,7 +74,7 @@ def _provider_view() -> tuple[list[Organisation], Organisation | None, str]:
 
 
 @bp.get("/")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def index():  # type: ignore[no-untyped-def]
     providers, provider, year = _provider_view()
     holders = provider_holders([provider.id]) if provider else []
@@ -95,7 +94,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/holders.csv")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def export():  # type: ignore[no-untyped-def]
     _providers_, provider, year = _provider_view()
     rows = positions(provider_holders([provider.id]) if provider else [], year)
@@ -125,13 +124,12 @@ def export():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/orgs/<int:org_id>/open")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def open_budget(org_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
     if not OpenHolderForm().validate_on_submit():
         raise ValidationFailed("The form had expired; reload and try again")
     holder = open_holder(current_user, org)
-    db.session.commit()
     flash(f"{org.name} now holds a budget (cost centre {holder.cost_centre}).", "success")
     return redirect(url_for("budgets_manage.holder", holder_id=holder.id))
 
@@ -155,13 +153,13 @@ def _holder_page(holder: BudgetHolder, funding: FundingForm, limit: LimitForm, s
 
 
 @bp.get("/holders/<int:holder_id>")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def holder(holder_id: int):  # type: ignore[no-untyped-def]
     return _holder_page(get_holder_or_404(holder_id, current_user), FundingForm(), LimitForm())
 
 
 @bp.post("/holders/<int:holder_id>/funding")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def funding(holder_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     form = FundingForm()
@@ -178,10 +176,9 @@ def funding(holder_id: int):  # type: ignore[no-untyped-def]
                 parse_versions(form.versions.data),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             form.amount.errors = [*form.amount.errors, error.message]
         else:
-            db.session.commit()
             flash(
                 f"Funding changed: {line.label} is now £{line.annual_pence / 100:,.2f}.", "success"
             )
@@ -190,7 +187,7 @@ def funding(holder_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/holders/<int:holder_id>/limit")
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def limit(holder_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     form = LimitForm()
@@ -201,14 +198,13 @@ def limit(holder_id: int):  # type: ignore[no-untyped-def]
             parse_money_input(form.limit.data) or 0,
             int(form.version.data or 0) if (form.version.data or "").isdigit() else 0,
         )
-        db.session.commit()
         flash("Delegated limit saved.", "success")
         return redirect(url_for("budgets_manage.holder", holder_id=holder.id))
     return _holder_page(holder, FundingForm(formdata=None), form, 422)
 
 
 @bp.route("/virements/<int:virement_id>", methods=["GET", "POST"])
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def virement(virement_id: int):  # type: ignore[no-untyped-def]
     item = get_virement_or_404(virement_id, current_user)
     form = DecisionForm()
@@ -226,10 +222,9 @@ def virement(virement_id: int):  # type: ignore[no-untyped-def]
                 else 0,
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             form.comment.errors = [*form.comment.errors, error.message]
         else:
-            db.session.commit()
             flash(f"Virement {item.status}.", "success")
             return redirect(url_for("budgets.show", holder_id=item.holder_id, year=item.year))
     return render_template(
@@ -238,7 +233,7 @@ def virement(virement_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/ledger", methods=["GET", "POST"])
-@roles_required(*FINANCE)
+@requires("manage_budgets")
 def ledger():  # type: ignore[no-untyped-def]
     form = LedgerForm()
     problems, result = None, None
@@ -254,11 +249,10 @@ def ledger():  # type: ignore[no-untyped-def]
                 dry_run=preview,
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             problems = error.problems or [Problem("rejected", error.message)]
             flash(error.message, "error")
         else:
-            db.session.commit()
             if result.unchanged:
                 flash("This file is already in the ledger: nothing changed.", "success")
             elif not preview:

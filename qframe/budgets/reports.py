@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from qframe.auth.models import User
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.budgets.calc import CATEGORIES, MONTHS, Position, describe, level, line_position
 from qframe.budgets.calc import net_position as net
 from qframe.budgets.chart import BurnChart, burn_chart

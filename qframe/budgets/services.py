@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from qframe.audit import services as audit
 from qframe.auth.models import User
-from qframe.auth.scope import get_owned_or_404, org_in_scope
+from qframe.auth.permissions import get_owned_or_404, org_in_scope
 from qframe.budgets.calc import CATEGORIES, MONTHS, PhasingError, adjust_phasing
 from qframe.budgets.models import HOLDER_KINDS, BudgetActual, BudgetHolder, BudgetLine, Virement
 from qframe.errors import Conflict, NotFound, Problem, ValidationFailed
@@ -18,7 +18,6 @@ from qframe.orgs.models import Organisation
 from qframe.periods.labels import BadPeriod, parse_period, year_label
 
 DEFAULT_LIMITS = {"ward": 25_000_00, "service_line": 100_000_00}
-FINANCE_ROLES = ("finance", "admin")
 
 
 def get_holder_or_404(holder_id: int, user: User) -> BudgetHolder:

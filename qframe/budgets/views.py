@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import can, in_scope_clause, requires
 from qframe.budgets.calc import MONTH_NAMES, MONTHS, Position
 from qframe.budgets.forms import VirementForm, parse_versions, pence_of, versions_token
 from qframe.budgets.models import BudgetHolder
@@ -31,13 +31,11 @@ from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.money import pence_to_pounds as pounds
 from qframe.web import confirmations
-from qframe.web.access import roles_required
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("budgets", __name__, url_prefix="/budgets")
-READERS = ("finance", "clinical_director", "nurse_manager", "provider_lead")
-MOVERS = ("clinical_director", "nurse_manager")
 
 
 def _year(years: list[str]) -> str:
@@ -49,7 +47,7 @@ def _year(years: list[str]) -> str:
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("read_budgets")
 def index():  # type: ignore[no-untyped-def]
     holders = list(
         db.session.scalars(
@@ -70,7 +68,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:holder_id>")
-@roles_required(*READERS)
+@requires("read_budgets")
 def show(holder_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     years = budget_years([holder.id])
@@ -81,12 +79,12 @@ def show(holder_id: int):  # type: ignore[no-untyped-def]
         virements=holder_virements(holder, year),
         years=years,
         months=MONTH_NAMES,
-        can_move=current_user.role in (*MOVERS, "admin"),
+        can_move=can(current_user, "move_budget"),
     )
 
 
 @bp.get("/<int:holder_id>/budget.csv")
-@roles_required(*READERS)
+@requires("read_budgets")
 def export(holder_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     year = _year(budget_years([holder.id]))
@@ -128,7 +126,7 @@ def _csv_row(p: Position, status: str) -> list[object]:
 
 
 @bp.get("/<int:holder_id>/lines/<int:line_id>")
-@roles_required(*READERS)
+@requires("read_budgets")
 def line(holder_id: int, line_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     budget_line = get_line_or_404(line_id, current_user)
@@ -140,7 +138,7 @@ def line(holder_id: int, line_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:holder_id>/virements/new", methods=["GET", "POST"])
-@roles_required(*MOVERS)
+@requires("move_budget")
 def new_virement(holder_id: int):  # type: ignore[no-untyped-def]
     holder = get_holder_or_404(holder_id, current_user)
     year = _year(budget_years([holder.id]))
@@ -178,12 +176,11 @@ def new_virement(holder_id: int):  # type: ignore[no-untyped-def]
                 expected_versions=parse_versions(form.versions.data),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             for problem in error.problems or [error]:
                 field = getattr(form, getattr(problem, "column", None) or "amount", form.amount)
                 field.errors = [*field.errors, problem.message]
         else:
-            db.session.commit()
             if virement.status == "applied":
                 flash("Virement applied: the money has moved.", "success")
             else:

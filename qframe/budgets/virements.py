@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import can, org_in_scope
 from qframe.budgets.calc import PhasingError, adjust_phasing
 from qframe.budgets.models import BudgetHolder, BudgetLine, Virement
-from qframe.budgets.services import FINANCE_ROLES, check_versions, closed_months
+from qframe.budgets.services import check_versions, closed_months
 from qframe.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.web.templating import money
@@ -148,7 +148,7 @@ def decide_virement(
     actor: User, virement: Virement, *, approve: bool, comment: str, expected_version: int
 ) -> Virement:
     """Finance (in scope, not the requester) approves — moving the money — or rejects."""
-    if actor.role not in FINANCE_ROLES:
+    if not can(actor, "manage_budgets"):
         raise Forbidden("Only finance can approve or reject virements")
     if not org_in_scope(actor, virement.holder.organisation_id):
         raise NotFound("No such virement")

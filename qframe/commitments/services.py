@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qframe.audit import services as audit
-from qframe.auth.scope import get_owned_or_404, in_scope_clause
+from qframe.auth.permissions import get_owned_or_404, in_scope_clause
 from qframe.csvio import parse_decimal
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db

@@ -6,12 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from qframe.auth.scope import get_provider_or_404
+from qframe.auth.permissions import can, get_provider_or_404, requires
 from qframe.errors import ValidationFailed
-from qframe.extensions import db
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 from qframe.web.forms import attach_problems
+from qframe.web.transaction import discard_changes
 
 from .forms import CommitmentForm
 from .services import (
@@ -24,7 +23,6 @@ from .services import (
 )
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
-READERS = ("commissioner", "provider_lead")
 STATUS_TAGS = {
     "met": ("tag-ok", "✔"),
     "on track": ("tag-ok", "→"),
@@ -41,15 +39,15 @@ def commitment_tag(status: str) -> dict[str, str]:
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("read_commitments")
 def index():  # type: ignore[no-untyped-def]
     items = progress_of(commitments_in_scope(current_user))
-    providers = providers_in_scope(current_user) if current_user.role != "commissioner" else []
+    providers = providers_in_scope(current_user) if can(current_user, "make_commitments") else []
     return render_template("commitments/index.html", items=items, providers=providers)
 
 
 @bp.get("/commitments.csv")
-@roles_required(*READERS)
+@requires("read_commitments")
 def export():  # type: ignore[no-untyped-def]
     items = progress_of(commitments_in_scope(current_user))
     header = [
@@ -86,14 +84,14 @@ def export():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:commitment_id>")
-@roles_required(*READERS)
+@requires("read_commitments")
 def show(commitment_id: int):  # type: ignore[no-untyped-def]
     commitment = get_commitment_or_404(commitment_id, current_user)
     return render_template("commitments/show.html", p=progress_of([commitment])[0])
 
 
 @bp.route("/providers/<int:org_id>/new", methods=["GET", "POST"])
-@roles_required("provider_lead")
+@requires("make_commitments")
 def new(org_id: int):  # type: ignore[no-untyped-def]
     org = get_provider_or_404(org_id, current_user)
     form = CommitmentForm()
@@ -107,10 +105,9 @@ def new(org_id: int):  # type: ignore[no-untyped-def]
         try:
             commitment = record_commitment(current_user, org, data)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             attach_problems(form, error.problems, "indicator")
         else:
-            db.session.commit()
             flash("Commitment recorded. Its status will follow the data.", "success")
             return redirect(url_for("commitments.show", commitment_id=commitment.id))
     polarity = {str(i.id): i.polarity for i in indicators}

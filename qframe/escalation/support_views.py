@@ -7,9 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from qframe.auth.permissions import requires
 from qframe.errors import ValidationFailed
-from qframe.extensions import db
-from qframe.web.access import roles_required
+from qframe.web.transaction import discard_changes
 
 from .rules import packages_for, settings_for
 from .services import ladder
@@ -21,7 +21,7 @@ from .support import (
     propose_support,
     support_records,
 )
-from .views import MANAGERS, _framework, bp
+from .views import _framework, bp
 
 
 def _page(framework: Any, problems: list[Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -43,17 +43,16 @@ def _page(framework: Any, problems: list[Any] | None = None, status: int = 200):
 
 
 @bp.get("/<int:framework_id>/support")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def support(framework_id: int):  # type: ignore[no-untyped-def]
     return _page(_framework())
 
 
 @bp.post("/<int:framework_id>/support/propose")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def propose(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     propose_support(current_user, framework)
-    db.session.commit()
     flash(
         "Support proposed. Check the buddies and packages, edit them if needed, then accept.",
         "success",
@@ -67,7 +66,7 @@ def _choice(name: str, cast: Any) -> Any:
 
 
 @bp.post("/<int:framework_id>/support/<int:record_id>")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def edit(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     record = get_support_or_404(framework, record_id)
@@ -79,19 +78,17 @@ def edit(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
     try:
         edit_support(current_user, framework, record, choices)
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _page(framework, error.problems, 422)
-    db.session.commit()
     flash("Support plan changed.", "success")
     return redirect(url_for("escalation.support", framework_id=framework.id))
 
 
 @bp.post("/<int:framework_id>/support/<int:record_id>/accept")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def accept(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     record = get_support_or_404(framework, record_id)
     accept_support(current_user, record)
-    db.session.commit()
     flash("Support plan accepted. Accountability stays with each provider's board.", "success")
     return redirect(url_for("escalation.support", framework_id=framework.id))

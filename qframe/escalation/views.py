@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from qframe.auth.scope import get_provider_or_404
+from qframe.auth.permissions import can, get_provider_or_404, requires
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -19,9 +19,9 @@ from qframe.frameworks.services import (
     visible_frameworks,
 )
 from qframe.periods.models import Period
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 from qframe.web.forms import attach_problems
+from qframe.web.transaction import discard_changes
 
 from .forms import NoteForm, SettingsForm, rule_fields
 from .links import evidence_links, scorecard_url
@@ -37,8 +37,6 @@ from .services import (
 )
 
 bp = Blueprint("escalation", __name__, url_prefix="/escalation")
-MANAGERS = ("commissioner",)
-READERS = ("commissioner", "provider_lead")
 LEVEL_ICONS = ("○", "◔", "◑", "●")
 LEVEL_TAGS = ("tag-ok", "tag-info", "tag-warn", "tag-bad")
 MOVES = {
@@ -76,7 +74,7 @@ def _manages(framework: Framework) -> bool:
 
 
 @bp.get("/")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def index():  # type: ignore[no-untyped-def]
     frameworks = _managed_frameworks()
     summaries = {f.id: ladder(f) for f in frameworks}
@@ -94,7 +92,7 @@ def _period_arg(framework: Framework) -> Period | None:
 
 
 @bp.get("/<int:framework_id>")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def show(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     period, rows = ladder(framework, _period_arg(framework))
@@ -116,7 +114,7 @@ def show(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:framework_id>/ladder.csv")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def export(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     period, rows = ladder(framework, _period_arg(framework))
@@ -150,17 +148,16 @@ def export(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:framework_id>/evaluate")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def evaluate(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     decisions = evaluate_escalation(current_user, framework)
-    db.session.commit()
     flash(f"The ladder was worked out: {len(decisions)} provider-period decisions.", "success")
     return redirect(url_for("escalation.show", framework_id=framework.id))
 
 
 @bp.route("/<int:framework_id>/settings", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def settings(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     stored = settings_for(framework)
@@ -173,10 +170,9 @@ def settings(framework_id: int):  # type: ignore[no-untyped-def]
         try:
             save_settings(current_user, framework, data, expected_version=version)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             attach_problems(form, error.problems, "alert_level1_count")
         else:
-            db.session.commit()
             flash("Ladder settings saved. Work out the ladder again to apply them.", "success")
             return redirect(url_for("escalation.show", framework_id=framework.id))
     status = 422 if form.errors else 200
@@ -186,7 +182,7 @@ def settings(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 def _reader_framework(framework_id: int) -> Framework:
-    if current_user.role in ("commissioner", "admin"):
+    if can(current_user, "manage_escalation"):
         return get_managed_framework_or_404(framework_id, current_user)
     framework = get_framework_or_404(framework_id, current_user)
     if framework.status not in PUBLIC_STATUSES:
@@ -196,7 +192,7 @@ def _reader_framework(framework_id: int) -> Framework:
 
 def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status: int = 200):  # type: ignore[no-untyped-def]
     history = provider_history(framework, org)
-    can_note = current_user.role in ("commissioner", "admin")
+    can_note = can(current_user, "manage_escalation")
     form = form or NoteForm()
     form.period.choices = [SelectChoice(d.period_id, d.period.label) for d in history]
     return render_template(
@@ -212,14 +208,14 @@ def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status
 
 
 @bp.get("/<int:framework_id>/providers/<int:org_id>")
-@roles_required(*READERS)
+@requires("read_escalation")
 def provider(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
     framework = _reader_framework(framework_id)
     return _provider_page(framework, get_provider_or_404(org_id, current_user), None)
 
 
 @bp.post("/<int:framework_id>/providers/<int:org_id>/notes")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def add_provider_note(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     org = get_provider_or_404(org_id, current_user)
@@ -238,10 +234,9 @@ def add_provider_note(framework_id: int, org_id: int):  # type: ignore[no-untype
                 form.support_offered.data,
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             attach_problems(form, error.problems, "note")
         else:
-            db.session.commit()
             flash("Note saved.", "success")
             return redirect(
                 url_for("escalation.provider", framework_id=framework.id, org_id=org.id)

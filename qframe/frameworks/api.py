@@ -9,13 +9,14 @@ from flask_login import current_user
 from marshmallow import Schema, fields
 
 from qframe.api.helpers import iso_utc
+from qframe.auth.permissions import can, requires
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks import services
 from qframe.frameworks.models import Framework
 from qframe.frameworks.schemas import FrameworkSchema
 from qframe.orgs.models import Organisation
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 
 bp = Blueprint("frameworks_api", __name__, url_prefix="/api/v1/frameworks")
 
@@ -78,7 +79,7 @@ def _owner_from_query(code: str | None) -> Organisation | None:
         if owner is None:
             raise NotFound(f"No commissioner {code} in your scope")
         return owner
-    if len(choices) == 1 or current_user.role == "admin":
+    if len(choices) == 1 or can(current_user, "manage_national_frameworks"):
         return choices[0] if len(choices) == 1 else None
     raise ValidationFailed(
         "Say which commissioner owns the framework with ?owner=CODE",
@@ -87,32 +88,29 @@ def _owner_from_query(code: str | None) -> Organisation | None:
 
 
 @bp.post("")
-@roles_required("commissioner")
+@requires("manage_frameworks")
 def import_one():  # type: ignore[no-untyped-def]
     data = _framework_body()
     framework = services.import_framework(
         current_user, data, _owner_from_query(request.args.get("owner"))
     )
-    db.session.commit()
     return jsonify(_summary(framework, len(framework.indicators))), 201
 
 
 @bp.put("/<int:framework_id>")
-@roles_required("commissioner")
+@requires("manage_frameworks")
 def replace(framework_id: int):  # type: ignore[no-untyped-def]
     framework = services.get_managed_framework_or_404(framework_id, current_user)
     services.ensure_draft(framework)  # before reading the body: a frozen framework is final
     services.replace_draft(current_user, framework, _framework_body())
-    db.session.commit()
     return jsonify(_summary(framework, len(framework.indicators)))
 
 
 @bp.post("/<int:framework_id>/publish")
-@roles_required("commissioner")
+@requires("manage_frameworks")
 def publish(framework_id: int):  # type: ignore[no-untyped-def]
     framework = services.get_managed_framework_or_404(framework_id, current_user)
     services.publish_framework(current_user, framework)
-    db.session.commit()
     return jsonify(_summary(framework, len(framework.indicators)))
 
 

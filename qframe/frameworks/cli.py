@@ -51,7 +51,6 @@ def import_command(path: Path, owner: str | None) -> None:
         framework = services.import_framework(None, data, _owner(owner, data["code"]))
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"{framework.code} {framework.version}")
 
 
@@ -77,7 +76,6 @@ def import_library_command(slug: str | None, everything: bool, owner: str | None
             imported.append(services.import_framework(None, data, _owner(owner, data["code"])))
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     for framework in imported:
         click.echo(f"{framework.code} {framework.version}")
 
@@ -92,7 +90,6 @@ def publish_command(code: str, version: int | None) -> None:
         framework = services.publish_framework(None, services.find_framework(code, version))
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"{framework.code} {framework.version} published")
 
 
@@ -138,7 +135,6 @@ def update_command(code: str, path: Path, version: int | None) -> None:
         services.replace_draft(None, framework, services.parse_framework(path.read_bytes()))
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"{framework.code} {framework.version} updated")
 
 
@@ -152,7 +148,6 @@ def close_command(code: str, version: int | None) -> None:
         framework = services.close_framework(None, services.find_framework(code, version))
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     click.echo(f"{framework.code} {framework.version} closed")
 
 

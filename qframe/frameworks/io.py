@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from qframe.audit import services as audit
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import can, org_in_scope
 from qframe.errors import Conflict, Forbidden, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks import validation
@@ -100,7 +100,7 @@ def _next_version(code: str) -> int:
 def check_owner(actor: User | None, owner: Organisation | None, code: str) -> None:
     """Refuse an owner that is not a commissioner in the actor's scope or not the code's owner."""
     if owner is None:
-        if actor is not None and actor.role != "admin":
+        if actor is not None and not can(actor, "manage_national_frameworks"):
             raise ValidationFailed(
                 "Choose the commissioner that owns the framework",
                 [Problem("required", "Choose a commissioner.", column="owner")],

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from qframe.auth.permissions import can, requires
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks import services
@@ -28,12 +29,11 @@ from qframe.frameworks.models import Framework
 from qframe.frameworks.views import render_framework
 from qframe.orgs.models import Organisation
 from qframe.web import confirmations
-from qframe.web.access import roles_required
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import read_upload
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("frameworks_manage", __name__, url_prefix="/frameworks")
-MANAGERS = ("commissioner",)  # admins always pass roles_required
 NATIONAL = 0  # the owner choice "no owner" (admins only)
 
 
@@ -41,7 +41,7 @@ def _owners() -> list[SelectChoice]:
     choices = [
         SelectChoice(o.id, f"{o.name} ({o.code})") for o in services.owner_choices(current_user)
     ]
-    if current_user.role == "admin":
+    if can(current_user, "manage_national_frameworks"):
         choices.append(SelectChoice(NATIONAL, "No owner: a national framework (admins manage it)"))
     return choices
 
@@ -66,7 +66,7 @@ def _to_show(framework: Framework):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def new():  # type: ignore[no-untyped-def]
     form = FrameworkForm()
     form.owner.choices = _owners()
@@ -80,10 +80,9 @@ def new():  # type: ignore[no-untyped-def]
                 raise ValidationFailed("The framework was not created", problems)
             framework = services.create_draft(current_user, fields, _owner(form.owner.data))
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             show_problems(form, error.problems)
         else:
-            db.session.commit()
             flash(f"Draft {framework.code} v{framework.version} created.", "success")
             return _to_show(framework)
     status = 422 if form.errors else 200
@@ -93,7 +92,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:framework_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def edit(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     services.ensure_draft(framework)
@@ -112,10 +111,9 @@ def edit(framework_id: int):  # type: ignore[no-untyped-def]
                 current_user, framework, fields, expected_version=_int(form.version.data)
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             show_problems(form, error.problems)
         else:
-            db.session.commit()
             flash("Framework saved.", "success")
             return _to_show(framework)
     status = 422 if form.errors else 200
@@ -142,7 +140,7 @@ def _indicator_page(form: IndicatorForm, framework: Framework, indicator: Any) -
 
 
 @bp.route("/<int:framework_id>/indicators/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def new_indicator(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     services.ensure_draft(framework)
@@ -151,17 +149,16 @@ def new_indicator(framework_id: int):  # type: ignore[no-untyped-def]
         try:
             indicator = services.create_indicator(current_user, framework, indicator_fields(form))
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             show_problems(form, error.problems, indicator=True)
         else:
-            db.session.commit()
             flash(f"Indicator {indicator.code} added.", "success")
             return _to_show(framework)
     return _indicator_page(form, framework, None)
 
 
 @bp.route("/<int:framework_id>/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def edit_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     indicator = services.get_managed_indicator_or_404(framework, indicator_id)
@@ -177,29 +174,27 @@ def edit_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-unt
                 current_user, indicator, indicator_fields(form), _int(form.version.data)
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             show_problems(form, error.problems, indicator=True)
         else:
-            db.session.commit()
             flash(f"Indicator {indicator.code} saved.", "success")
             return _to_show(framework)
     return _indicator_page(form, framework, indicator)
 
 
 @bp.post("/<int:framework_id>/indicators/<int:indicator_id>/delete")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def delete_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     indicator = services.get_managed_indicator_or_404(framework, indicator_id)
     code = indicator.code
     services.delete_indicator(current_user, indicator)
-    db.session.commit()
     flash(f"Indicator {code} deleted.", "success")
     return _to_show(framework)
 
 
 @bp.post("/<int:framework_id>/publish")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def publish(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     if wants_review() and framework.status == "draft":
@@ -207,11 +202,10 @@ def publish(framework_id: int):  # type: ignore[no-untyped-def]
     try:
         services.publish_framework(current_user, framework)
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return render_framework(
             framework, publish_error=error.message, problems=error.problems
         ), 422
-    db.session.commit()
     flash(
         f"{framework.code} v{framework.version} is published and can no longer change.", "success"
     )
@@ -219,30 +213,28 @@ def publish(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:framework_id>/close")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def close(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     if wants_review() and framework.status == "published":
         return confirmation_page(confirmations.close_framework(framework))
     services.close_framework(current_user, framework)
-    db.session.commit()
     flash(f"{framework.code} v{framework.version} is closed: its results are final.", "success")
     return _to_show(framework)
 
 
 @bp.post("/<int:framework_id>/delete")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def delete(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     label = f"{framework.code} v{framework.version}"
     services.delete_draft(current_user, framework)
-    db.session.commit()
     flash(f"Draft {label} deleted.", "success")
     return redirect(url_for("frameworks.index"))
 
 
 @bp.route("/<int:framework_id>/new-version", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def new_version(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     form = ReasonForm()
@@ -250,11 +242,10 @@ def new_version(framework_id: int):  # type: ignore[no-untyped-def]
         try:
             draft = services.new_version(current_user, framework, form.reason.data)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             form.reason.errors = [p.message for p in error.problems] or [error.message]
             form._errors = None
         else:
-            db.session.commit()
             flash(
                 f"Draft {draft.code} v{draft.version} created from v{framework.version}.", "success"
             )
@@ -266,7 +257,7 @@ def new_version(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def import_json():  # type: ignore[no-untyped-def]
     form = UploadForm()
     form.owner.choices = _owners()
@@ -278,11 +269,10 @@ def import_json():  # type: ignore[no-untyped-def]
                 current_user, services.parse_framework(data), _owner(form.owner.data)
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             problems = error.problems or [Problem("invalid", error.message)]
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(f"Imported {framework.code} v{framework.version} as a draft.", "success")
             return _to_show(framework)
     page = render_template("frameworks/manage/import.html", form=form, problems=problems)
@@ -290,7 +280,7 @@ def import_json():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/library")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def library():  # type: ignore[no-untyped-def]
     form = OwnerForm()
     form.owner.choices = _owners()
@@ -300,12 +290,11 @@ def library():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/library/<slug>")
-@roles_required(*MANAGERS)
+@requires("manage_frameworks")
 def import_library(slug: str):  # type: ignore[no-untyped-def]
     form = OwnerForm()
     form.owner.choices = _owners()
     form.validate_on_submit()  # the owner is checked by _owner, with a clearer message
     framework = services.import_library_framework(current_user, slug, _owner(form.owner.data))
-    db.session.commit()
     flash(f"Imported {framework.code} v{framework.version} from the library as a draft.", "success")
     return _to_show(framework)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from qframe.auth.scope import in_scope_clause, org_in_scope
+from qframe.auth.permissions import can, in_scope_clause, org_in_scope
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks.editing import (
@@ -78,18 +78,20 @@ def can_manage(user: Any, framework: Framework) -> bool:
     """Admins, and commissioners whose scope covers the framework's owner."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.role == "admin":
+    if can(user, "manage_national_frameworks"):
         return True
-    return user.role == "commissioner" and org_in_scope(user, framework.owner_id)
+    return can(user, "manage_frameworks") and org_in_scope(user, framework.owner_id)
 
 
 def visible_frameworks(user: Any) -> Select[tuple[Framework]]:
     """Frameworks the user may read: every published/closed one, plus drafts they manage."""
     public = Framework.status.in_(PUBLIC_STATUSES)
     stmt = select(Framework)
-    if user.role == "commissioner":
+    if can(user, "all_organisations"):
+        pass
+    elif can(user, "manage_frameworks"):
         stmt = stmt.where(or_(public, in_scope_clause(Framework.owner_id, user)))
-    elif user.role != "admin":
+    else:
         stmt = stmt.where(public)
     return stmt.order_by(Framework.code, Framework.version.desc())
 
@@ -187,7 +189,7 @@ def public_versions(framework: Framework) -> list[Framework]:
 def owner_choices(user: Any) -> list[Organisation]:
     """Commissioners the user may create frameworks for (admins: every commissioner)."""
     stmt = select(Organisation).where(Organisation.kind == "commissioner")
-    if user.role != "admin":
+    if not can(user, "all_organisations"):
         stmt = stmt.where(in_scope_clause(Organisation.id, user))
     return list(db.session.scalars(stmt.order_by(Organisation.code)))
 

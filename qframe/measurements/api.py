@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qframe.api.helpers import json_body, load_or_fail
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause, requires
 from qframe.errors import Conflict, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -20,15 +20,14 @@ from qframe.measurements.schemas import BatchIn, BatchOut, MeasurementPage
 from qframe.measurements.services import resolve_framework, submit_items
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 
 bp = Blueprint("measurements_api", __name__, url_prefix="/api/v1/measurements")
-SUBMITTERS = ("provider_lead", "clinical_director", "nurse_manager")
 MAX_PER_PAGE = 1000
 
 
 @bp.post("")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def submit():  # type: ignore[no-untyped-def]
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
@@ -65,7 +64,6 @@ def submit():  # type: ignore[no-untyped-def]
                 response=result,
             )
         )
-    db.session.commit()
     return jsonify(result), 200
 
 

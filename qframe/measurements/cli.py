@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from qframe.errors import DomainError
-from qframe.extensions import db
 from qframe.progress import progress
 
 
@@ -41,7 +40,6 @@ def import_command(path: Path, code: str, version: int | None) -> None:
             )
     except DomainError as error:
         fail(error)
-    db.session.commit()
     where = f"{framework.code} v{framework.version}"
     if outcome.already is not None:
         click.echo(f"0 rows imported into {where}: {outcome.message}")
@@ -78,7 +76,6 @@ def import_qof_scotland_command(path: Path, code: str, version: int | None) -> N
             )
     except DomainError as error:
         fail(error)
-    db.session.commit()
     for line in result.report():
         click.echo(line)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
-from qframe.auth.scope import scope_org_ids
+from qframe.auth.permissions import scope_org_ids
 from qframe.errors import Conflict, DomainError, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator

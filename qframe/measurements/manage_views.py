@@ -8,7 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_org_by_code_or_404, in_scope_clause, org_in_scope
+from qframe.auth.permissions import (
+    can,
+    get_org_by_code_or_404,
+    in_scope_clause,
+    org_in_scope,
+    requires,
+)
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -19,11 +25,9 @@ from qframe.measurements.rows import collection_kind
 from qframe.measurements.windows import reopen_window, set_window, window_dates
 from qframe.periods.labels import PeriodSpec, periods_in_year
 from qframe.periods.models import Period
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
 bp = Blueprint("measurements_manage", __name__, url_prefix="/measurements/manage")
-MANAGERS = ("commissioner",)
 
 
 def _managed_clause():  # type: ignore[no-untyped-def]
@@ -35,7 +39,9 @@ def _framework(framework_id: int) -> Framework:
     framework = db.session.get(Framework, framework_id)
     if framework is None or framework.status == "draft":
         raise NotFound("No such framework")
-    if current_user.role != "admin" and not org_in_scope(current_user, framework.owner_id):
+    if not can(current_user, "all_organisations") and not org_in_scope(
+        current_user, framework.owner_id
+    ):
         raise NotFound("No such framework")
     return framework
 
@@ -52,17 +58,17 @@ def framework_periods(framework: Framework) -> list[PeriodSpec]:
 
 
 @bp.get("/")
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def index():  # type: ignore[no-untyped-def]
     stmt = select(Framework).where(Framework.status.in_(("published", "closed")))
-    if current_user.role != "admin":
+    if not can(current_user, "all_organisations"):
         stmt = stmt.where(_managed_clause())
     frameworks = db.session.scalars(stmt.order_by(Framework.year.desc(), Framework.code)).all()
     return render_template("measurements/manage/index.html", frameworks=frameworks)
 
 
 @bp.route("/frameworks/<int:framework_id>/windows", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def windows(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     form = WindowForm()
@@ -76,7 +82,6 @@ def windows(framework_id: int):  # type: ignore[no-untyped-def]
             closes_on=form.closes_on.data,
             grace_days=form.grace_days.data or 0,
         )
-        db.session.commit()
         flash(f"Window for {form.period.data} saved.", "success")
         return redirect(url_for(".windows", framework_id=framework.id))
     if form.errors:
@@ -102,7 +107,7 @@ def windows(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/windows/<int:window_id>/reopen")
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def reopen(window_id: int):  # type: ignore[no-untyped-def]
     window = db.session.get(CollectionWindow, window_id)
     if window is None:
@@ -121,7 +126,6 @@ def reopen(window_id: int):  # type: ignore[no-untyped-def]
         until=form.until.data,
         today=date.today(),
     )
-    db.session.commit()
     flash(f"{window.period.label} reopened for {org.name} until {form.until.data}.", "success")
     return redirect(url_for(".windows", framework_id=framework.id))
 
@@ -146,7 +150,7 @@ def _period(framework: Framework) -> tuple[list[PeriodSpec], Period]:
 
 
 @bp.get("/frameworks/<int:framework_id>/completeness")
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def dashboard(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     periods, period = _period(framework)
@@ -162,7 +166,7 @@ def dashboard(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/frameworks/<int:framework_id>/completeness.csv")
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def dashboard_csv(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework(framework_id)
     _periods, period = _period(framework)
@@ -194,13 +198,12 @@ def _declaration(declaration_id: int) -> Declaration:
 
 
 @bp.post("/declarations/<int:declaration_id>/<any(approve, return):action>")
-@roles_required(*MANAGERS)
+@requires("manage_collection")
 def decision(declaration_id: int, action: str):  # type: ignore[no-untyped-def]
     decl = _declaration(declaration_id)
     form = DecisionForm()
     form.validate_on_submit()
     decide(current_user, decl, approve=action == "approve", comment=form.comment.data or "")
-    db.session.commit()
     word = "approved" if action == "approve" else "returned for correction"
     flash(f"{decl.organisation.name}, {decl.period.label}: {word}.", "success")
     return redirect(url_for(".dashboard", framework_id=decl.framework_id, period=decl.period.label))

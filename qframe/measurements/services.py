@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from qframe.auth.models import User
-from qframe.auth.scope import scope_org_ids
+from qframe.auth.permissions import can, scope_org_ids
 from qframe.csvio import read_csv
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
@@ -143,7 +143,7 @@ def catalogue(
         today=today,
         lock_for=lock_book(framework, today=today, amend_declared=may_amend_declared(actor)),
         retired=retired,
-        sees_everything=actor is None or actor.role == "admin",
+        sees_everything=actor is None or can(actor, "all_organisations"),
         allow_computed=allow_computed,
         baseline=(framework.vbp or {}).get("baseline_period"),
     )

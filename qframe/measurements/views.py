@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_org_or_404, in_scope_clause
+from qframe.auth.permissions import can, get_org_or_404, in_scope_clause, requires
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -24,12 +24,12 @@ from qframe.measurements.services import import_csv, save_entry
 from qframe.measurements.windows import provider_of
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period, get_or_create_period
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 from qframe.web.files import csv_download, read_upload
 from qframe.web.paging import page_number
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("measurements", __name__, url_prefix="/measurements")
-SUBMITTERS = ("provider_lead", "clinical_director", "nurse_manager")
 ENTRY_KINDS = (*PROVIDER_KINDS, "service_line", "ward")
 PAGE = 200
 
@@ -55,7 +55,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _submitter() -> bool:
-    return current_user.role in (*SUBMITTERS, "admin")
+    return can(current_user, "submit_measurements")
 
 
 def _framework_for(org: Organisation, framework_id: int | None) -> Framework:
@@ -93,7 +93,7 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/orgs/<int:org_id>/indicators/<int:indicator_id>")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
     indicator = db.session.get(Indicator, indicator_id)
@@ -114,7 +114,7 @@ def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
             expected_version=int(version) if version.isdigit() else None,
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         errors: dict[str, list[str]] = defaultdict(list)
         general = []
         for p in error.problems:
@@ -131,7 +131,6 @@ def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
             general={indicator.id: general or ([] if errors else [error.message])},
         )
         return page, 422
-    db.session.commit()
     word = "No change" if outcome.unchanged else "Saved"
     flash(f"{word}: {indicator.code} for {org.code}, {period}.", "success")
     return redirect(
@@ -146,7 +145,7 @@ def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/orgs/<int:org_id>/grid")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def save_all(org_id: int):  # type: ignore[no-untyped-def]
     """Save the whole entry grid at once: all or nothing, every typed value kept on failure."""
     org = get_org_or_404(org_id, current_user)
@@ -183,7 +182,7 @@ def save_all(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/orgs/<int:org_id>/declare")
-@roles_required("provider_lead")
+@requires("declare_measurements")
 def declare(org_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
     form = DeclareForm()
@@ -194,7 +193,6 @@ def declare(org_id: int):  # type: ignore[no-untyped-def]
     framework = _framework_for(org, form.framework.data)
     period = get_or_create_period(form.period.data or "")
     declare_period(current_user, framework, provider, period)
-    db.session.commit()
     flash(
         f"{period.label} declared complete for {provider.name}: awaiting the commissioner's "
         "approval.",
@@ -246,7 +244,7 @@ def _published() -> list[Framework]:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
     frameworks = {f.id: f for f in _published()}
@@ -260,7 +258,7 @@ def upload():  # type: ignore[no-untyped-def]
             name, data = read_upload(request.files.get("file"))
             outcome = import_csv(current_user, framework, data, filename=name, dry_run=True)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             problems = error.problems or [Problem("refused", error.message)]
             flash(error.message, "error")
         else:
@@ -279,7 +277,7 @@ def upload():  # type: ignore[no-untyped-def]
                 },
             )
             db.session.add(staged)
-            db.session.commit()
+            db.session.flush()  # the preview's address needs the id
             return redirect(url_for(".preview", staged_id=staged.id))
     status = 422 if problems else 200
     return render_template("measurements/upload.html", form=form, problems=problems), status
@@ -293,7 +291,7 @@ def _staged(staged_id: int) -> StagedUpload:
 
 
 @bp.get("/upload/<int:staged_id>")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def preview(staged_id: int):  # type: ignore[no-untyped-def]
     staged = _staged(staged_id)
     return render_template(
@@ -302,7 +300,7 @@ def preview(staged_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/upload/<int:staged_id>")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def confirm(staged_id: int):  # type: ignore[no-untyped-def]
     staged = _staged(staged_id)
     form = ConfirmForm()
@@ -311,12 +309,11 @@ def confirm(staged_id: int):  # type: ignore[no-untyped-def]
     try:
         outcome = import_csv(current_user, staged.framework, staged.data, filename=staged.filename)
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         flash(error.message, "error")
         return render_template(
             "measurements/preview.html", staged=staged, form=form, problems=error.problems
         ), 422
     db.session.delete(staged)
-    db.session.commit()
     flash(f"Imported {staged.filename}: {outcome.message}.", "success")
     return redirect(url_for(".index"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from qframe.audit import services as audit
 from qframe.auth.models import User
+from qframe.auth.permissions import can
 from qframe.errors import DomainError, Immutable, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -20,12 +21,11 @@ from qframe.periods.labels import BadPeriod, PeriodSpec, parse_period
 from qframe.periods.models import Period, get_or_create_period
 
 MAX_GRACE_DAYS = 90
-AMENDS_DECLARED = ("admin", "provider_lead")
 
 
 def may_amend_declared(actor: User | None) -> bool:
     """The provider lead who declares (and admin, and the system) may still change declared data."""
-    return actor is None or actor.role in AMENDS_DECLARED
+    return actor is None or can(actor, "amend_declared")
 
 
 def lock_book(

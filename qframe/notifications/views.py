@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qframe.extensions import db
 from qframe.notifications.services import (
     get_notification_or_404,
     mark_all_read,
@@ -39,7 +38,6 @@ def index():  # type: ignore[no-untyped-def]
 def read(notification_id: int):  # type: ignore[no-untyped-def]
     notification = get_notification_or_404(notification_id, current_user)
     mark_read(notification)
-    db.session.commit()
     # Links are checked to be qframe paths when the notification is made: no open redirect.
     if request.form.get("open") and notification.link:
         return redirect(notification.link)
@@ -50,5 +48,4 @@ def read(notification_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def read_all():  # type: ignore[no-untyped-def]
     mark_all_read(current_user)
-    db.session.commit()
     return redirect(url_for("notifications.index"))

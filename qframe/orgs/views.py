@@ -6,16 +6,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_org_or_404, in_scope_clause
+from qframe.auth.permissions import get_org_or_404, in_scope_clause, requires
 from qframe.csvio import parse_count, parse_money_input
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
 from qframe.orgs.forms import OrgEditForm, UploadForm
 from qframe.orgs.models import KIND_LABELS, KINDS, Organisation
 from qframe.orgs.services import import_organisations, update_organisation
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 from qframe.web.files import csv_download, read_upload
 from qframe.web.paging import page_number
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 PAGE = 200
@@ -79,7 +80,7 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("manage_organisations")
 def edit(org_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
     form = OrgEditForm(obj=org)
@@ -100,14 +101,13 @@ def edit(org_id: int):  # type: ignore[no-untyped-def]
             list_size=parse_count(form.list_size.data) if form.list_size.data else None,
             expected_version=int(form.version.data or 0),
         )
-        db.session.commit()
         flash("Organisation saved.", "success")
         return redirect(url_for("orgs.show", org_id=org.id))
     return render_template("orgs/edit.html", org=org, form=form), 422 if form.errors else 200
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("manage_organisations")
 def import_csv():  # type: ignore[no-untyped-def]
     form = UploadForm()
     problems = None
@@ -116,11 +116,10 @@ def import_csv():  # type: ignore[no-untyped-def]
             _name, data = read_upload(request.files.get("file"))
             result = import_organisations(current_user, data)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             problems = error.problems or [error]
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(f"Imported: {result.created} created, {result.updated} updated.", "success")
             return redirect(url_for("orgs.index"))
     return render_template(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from qframe.audit import services as audit
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import can, org_in_scope
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -20,8 +20,6 @@ from qframe.periods.models import Period
 
 from .models import AUDIENCES, Publication
 from .snapshot import anonymise, build_snapshot, latest_run_of
-
-BOARD_ROLES = ("admin", "commissioner", "finance")
 
 
 def publish_results(
@@ -111,7 +109,9 @@ def own_providers(user: Any) -> set[int]:
 
 def _board_reader(user: Any, publication: Publication) -> bool:
     owner = publication.framework.owner_id
-    return user.role == "admin" or (user.role in BOARD_ROLES and org_in_scope(user, owner))
+    return can(user, "all_organisations") or (
+        can(user, "read_board_reports") and org_in_scope(user, owner)
+    )
 
 
 def may_read(user: Any, publication: Publication) -> bool:

@@ -9,17 +9,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from qframe.auth.scope import get_org_or_404
+from qframe.auth.permissions import can, get_org_or_404, requires
 from qframe.commitments.services import providers_in_scope
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.periods.labels import BadPeriod, parse_period
 from qframe.web import confirmations
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 from qframe.web.forms import attach_problems
+from qframe.web.transaction import discard_changes
 
 from .forms import PublishForm
 from .pdf import html_to_pdf
@@ -36,7 +37,6 @@ from .services import (
 )
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
-REPORT_READERS = ("commissioner", "finance", "provider_lead")
 
 
 def year_of(slug: str) -> str:
@@ -64,7 +64,7 @@ def _publish_form() -> PublishForm:
 
 
 def _index(form: PublishForm | None, status: int = 200):  # type: ignore[no-untyped-def]
-    manager = current_user.role in ("commissioner", "admin")
+    manager = can(current_user, "publish_reports")
     frameworks = manageable_frameworks(current_user) if manager else []
     return render_template(
         "publication/index.html",
@@ -83,7 +83,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/")
-@roles_required("commissioner")
+@requires("publish_reports")
 def publish():  # type: ignore[no-untyped-def]
     form = _publish_form()
     if form.validate_on_submit():
@@ -106,10 +106,9 @@ def publish():  # type: ignore[no-untyped-def]
                 bool(form.identifiable.data),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             attach_problems(form, error.problems, "period")
         else:
-            db.session.commit()
             flash(f"Published for {publication.audience_label.lower()}.", "success")
             return redirect(url_for("publication.show", publication_id=publication.id))
     return _index(form, 422)
@@ -176,7 +175,7 @@ def _report(org_id: int, year: str) -> Any:
 
 
 @bp.get("/reports/<int:org_id>/<year>")
-@roles_required(*REPORT_READERS)
+@requires("read_quality_reports")
 def report(org_id: int, year: str):  # type: ignore[no-untyped-def]
     found = _report(org_id, year_of(year))
     pdf = url_for("publication.report_pdf", org_id=org_id, year=year)
@@ -184,7 +183,7 @@ def report(org_id: int, year: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/<int:org_id>/<year>/report.pdf")
-@roles_required(*REPORT_READERS)
+@requires("read_quality_reports")
 def report_pdf(org_id: int, year: str):  # type: ignore[no-untyped-def]
     found = _report(org_id, year_of(year))
     return pdf_response(found, live=True)
@@ -209,7 +208,7 @@ def report_years() -> list[str]:
 
 
 @bp.get("/reports")
-@roles_required(*REPORT_READERS)
+@requires("read_quality_reports")
 def reports():  # type: ignore[no-untyped-def]
     """Links to each provider's annual report in the user's scope."""
     return render_template(

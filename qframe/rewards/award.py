@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from qframe.auth.scope import in_scope_clause, org_in_scope
+from qframe.auth.permissions import in_scope_clause, org_in_scope
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.optimiser import InfeasibleAllocation, Recipient, closed_form_allocation

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from qframe.auth.permissions import requires
 from qframe.extensions import db
 from qframe.rewards.award import (
     full_standards_pence,
@@ -14,21 +15,19 @@ from qframe.rewards.award import (
 )
 from qframe.rewards.explain import REASON_WORDS
 from qframe.rewards.reports import splits_of
-from qframe.web.access import roles_required
 
 bp = Blueprint("rewards_award", __name__, url_prefix="/rewards/award")
-PROVIDERS = ("provider_lead",)
 
 
 @bp.get("/")
-@roles_required(*PROVIDERS)
+@requires("read_own_awards")
 def index():  # type: ignore[no-untyped-def]
     awards = list(db.session.scalars(visible_awards(current_user).limit(200)).unique())
     return render_template("rewards/award/index.html", awards=awards, words=REASON_WORDS)
 
 
 @bp.get("/<int:line_id>")
-@roles_required(*PROVIDERS)
+@requires("read_own_awards")
 def show(line_id: int):  # type: ignore[no-untyped-def]
     line = get_award_or_404(line_id, current_user)
     return render_template(

@@ -87,7 +87,6 @@ def run_command(
         )
     except DomainError as error:
         fail(error)
-    db.session.commit()
     run = proposal.run
     if not proposal.created:
         _say(f"Run {run.id} ({run.status}) already has exactly these inputs: nothing new proposed")
@@ -119,7 +118,6 @@ def approve_command(run_id: int, email: str) -> None:
         approval = approve_run(actor, get_run_or_404(run_id, actor))
     except DomainError as error:
         fail(error)
-    db.session.commit()
     message = f"Run {run_id} approved by {actor.email}"
     if approval.superseded is not None:
         message += f"; it supersedes run {approval.superseded.id}"

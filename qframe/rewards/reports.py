@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.extensions import db
 from qframe.money import pence_to_pounds
 from qframe.orgs.models import Organisation

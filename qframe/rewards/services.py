@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope, scope_org_ids
+from qframe.auth.permissions import can, org_in_scope, scope_org_ids
 from qframe.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -37,7 +37,6 @@ from qframe.scoring.models import ScoreRun
 from qframe.scoring.runs import current_final_run, latest_run
 from qframe.scoring.store import ChunkWriter
 
-PROPOSERS = ("finance", "admin")
 CHUNK = 10_000
 LINE_COLUMNS = (
     "run_id", "organisation_id", "weight", "cap_pence", "floor_pence", "gate", "amount_pence",
@@ -98,7 +97,7 @@ def choose_commissioner(
     """Whose providers share the pot: the one named, the framework's owner, or the actor's own."""
     if commissioner is None and framework.owner is not None:
         commissioner = framework.owner
-    if commissioner is None and actor is not None and actor.role != "admin":
+    if commissioner is None and actor is not None and not can(actor, "all_organisations"):
         mine = [o for o in actor.scope_orgs if o.kind == "commissioner"]
         if len(mine) != 1:
             raise DomainError("Choose the commissioner whose providers share the pot")
@@ -139,7 +138,7 @@ def propose_run(
 ) -> Proposal:
     """Solve the policy on the final scores and store the run (or the failure); flushes."""
     started = perf_counter()
-    if actor is not None and actor.role not in PROPOSERS:
+    if actor is not None and not can(actor, "manage_rewards"):
         raise Forbidden("Only finance users propose reward allocations")
     owner = choose_commissioner(actor, framework, commissioner)
     owner_id = owner.id if owner is not None else None
@@ -256,22 +255,30 @@ def _write_lines(
         write_splits(run, [tuple(row) for row in ids])
 
 
-def approve_run(actor: User, run: AllocationRun) -> Approval:
-    """A second finance user approves a proposed run; it supersedes the approved one, if any."""
-    if actor.role != "finance":
-        raise Forbidden("Only a finance user can approve a reward allocation")
+def approval_refusal(actor: User, run: AllocationRun) -> DomainError | None:
+    """Why the actor may not approve the run, or None: the approve button and service agree."""
+    if not can(actor, "approve_rewards"):
+        return Forbidden("Only a finance user can approve a reward allocation")
     if run.status != "proposed":
         why = {
             "failed": "it failed, so there is nothing to pay: propose a new run",
             "superseded": "it has been superseded by a later run",
             "approved": "it is already approved",
         }[run.status]
-        raise Conflict(f"Run {run.id} cannot be approved: {why}")
+        return Conflict(f"Run {run.id} cannot be approved: {why}")
     if run.created_by_id is None:
         # maker-checker needs a named maker: a run nobody proposed by name is never paid
-        raise Conflict(f"Run {run.id} has no named proposer: a finance user must propose it again")
+        return Conflict(f"Run {run.id} has no named proposer: a finance user must propose it again")
     if run.created_by_id == actor.id:
-        raise Forbidden(f"You proposed run {run.id}: another finance user must approve it")
+        return Forbidden(f"You proposed run {run.id}: another finance user must approve it")
+    return None
+
+
+def approve_run(actor: User, run: AllocationRun) -> Approval:
+    """A second finance user approves a proposed run; it supersedes the approved one, if any."""
+    refusal = approval_refusal(actor, run)
+    if refusal is not None:
+        raise refusal
     current = current_final_run(run.framework, run.period)
     if current is None or current.id != run.score_run_id:
         raise Conflict(

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from qframe.auth.permissions import requires
 from qframe.errors import Conflict, DomainError, NotFound, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -24,15 +25,20 @@ from qframe.rewards.reports import (
     visible_runs,
 )
 from qframe.rewards.schedule import schedule_filename, stamped_header, stamped_rows
-from qframe.rewards.services import approve_run, approved_run, get_run_or_404, propose_run
+from qframe.rewards.services import (
+    approval_refusal,
+    approve_run,
+    approved_run,
+    get_run_or_404,
+    propose_run,
+)
 from qframe.scoring.lookup import SCORED_STATUSES, find_period
 from qframe.web import confirmations
-from qframe.web.access import roles_required
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("rewards", __name__, url_prefix="/rewards")
-FINANCE = ("finance",)
 RUNS_PER_PAGE = 50
 CENT = Decimal("0.01")
 
@@ -43,7 +49,7 @@ def _page() -> int:
 
 
 @bp.get("/")
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def index():  # type: ignore[no-untyped-def]
     page = _page()
     stmt = visible_runs(current_user).offset((page - 1) * RUNS_PER_PAGE).limit(RUNS_PER_PAGE + 1)
@@ -63,7 +69,7 @@ def _frameworks() -> list[Framework]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def new():  # type: ignore[no-untyped-def]
     form = ProposeForm()
     frameworks = _frameworks()
@@ -82,11 +88,10 @@ def new():  # type: ignore[no-untyped-def]
         period = find_period(form.period.data or "")
         proposal = propose_run(current_user, framework, period, pot, policy)
     except DomainError as error:
-        db.session.rollback()
+        discard_changes()
         problems = error.problems if isinstance(error, ValidationFailed) else []
         form.form_errors.append(error.message)
         return render_template("rewards/new.html", form=form, problems=problems), error.status
-    db.session.commit()
     run = proposal.run
     if not proposal.created:
         flash(f"Run {run.id} already has exactly these inputs: nothing new was proposed.", "info")
@@ -98,16 +103,12 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:run_id>")
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def show(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     page = _page()
     lines, more = lines_page(run, page)
-    can_approve = (
-        run.status == "proposed"
-        and current_user.role == "finance"
-        and run.created_by_id != current_user.id
-    )
+    can_approve = approval_refusal(current_user, run) is None
     return render_template(
         "rewards/show.html",
         run=run,
@@ -129,7 +130,7 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:run_id>/approve")
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def approve(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if not ApproveForm().validate_on_submit():
@@ -137,7 +138,6 @@ def approve(run_id: int):  # type: ignore[no-untyped-def]
     if wants_review() and run.status == "proposed":
         return confirmation_page(confirmations.approve_run(run, approved_run(run)))
     approval = approve_run(current_user, run)
-    db.session.commit()
     message = f"Run {run.id} approved: {pounds(run.total_pence or 0)} to pay."
     if approval.superseded is not None:
         message += f" It supersedes run {approval.superseded.id}."
@@ -153,7 +153,7 @@ def approve(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:run_id>/schedule.csv")
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     if run.status == "failed":
@@ -162,7 +162,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/compare")
-@roles_required(*FINANCE)
+@requires("manage_rewards")
 def compare():  # type: ignore[no-untyped-def]
     first, second = request.args.get("first", ""), request.args.get("second", "")
     if not (first.isdigit() and second.isdigit()):

@@ -59,6 +59,7 @@ def hook(module: str, function: str) -> Callable[[datetime], JobResult]:
             return JobResult("succeeded", result or "")
         return JobResult("succeeded", f"{function} returned {result}")
 
+    run.target = (module, function)  # type: ignore[attr-defined]  # tests import every hook
     return run
 
 
@@ -111,15 +112,6 @@ JOBS: dict[str, JobSpec] = {
             {"hour": 2, "minute": 0},
             hook("qframe.scoring.jobs", "rescore_open_periods"),
             grace=timedelta(hours=6),
-        ),
-        JobSpec(
-            "budget-snapshot",
-            "Snapshot devolved budgets for the month",
-            "monthly, 1st at 03:00",
-            {"day": 1, "hour": 3, "minute": 0},
-            hook("qframe.budgets.jobs", "snapshot_month"),
-            grace=timedelta(days=7),
-            lookback=timedelta(days=32),
         ),
         JobSpec(
             "assessment-reminders",

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from qframe.auth.permissions import requires
 from qframe.extensions import db
 from qframe.scheduler.jobs import JOBS, next_fire_time
 from qframe.scheduler.models import JobRun
-from qframe.web.access import roles_required
 from qframe.web.paging import page_number
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
@@ -18,7 +18,7 @@ PAGE = 100
 
 
 @bp.get("/")
-@roles_required("admin")
+@requires("run_jobs")
 def index():  # type: ignore[no-untyped-def]
     job = request.args.get("job") or None
     page = page_number()

@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from qframe.errors import DomainError
-from qframe.extensions import db
 
 
 @click.command("score")
@@ -34,7 +33,6 @@ def score(code: str, label: str, version: int | None, final: bool) -> None:
             finalise_run(None, run)
     except DomainError as error:
         fail(error)
-    db.session.commit()
     counts = run.counts
     click.echo(
         f"{framework.code} v{framework.version} {period.label}"

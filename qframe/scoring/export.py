@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, true
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.rawsql import stream_rows

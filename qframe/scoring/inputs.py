@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, select
 
@@ -17,8 +17,17 @@ from qframe.rawsql import raw_rows
 from qframe.scoring.rollup import MISSING
 
 KIND_RANK = {"year": 1, "quarter": 2, "month": 3}
-# kind, parent id, list size, contract value (pence), code, closed on
-OrgFacts = tuple[str, int | None, int | None, int | None, str, date | None]
+
+
+class OrgFacts(NamedTuple):
+    """What scoring needs to know of an organisation (a named row, still unpacked by position)."""
+
+    kind: str
+    parent_id: int | None
+    list_size: int | None
+    contract_value_pence: int | None
+    code: str
+    closed_on: date | None
 
 
 def read_measurements(
@@ -96,7 +105,10 @@ def organisations() -> dict[int, OrgFacts]:
             Organisation.closed_on,
         )
     )
-    return {org: tuple(rest) for org, *rest in rows}  # type: ignore[misc]
+    return {
+        org: OrgFacts(kind, parent, size, value, code, closed)
+        for org, kind, parent, size, value, code, closed in rows
+    }
 
 
 def open_units(orgs: dict[int, OrgFacts], period: Period) -> dict[int, list[int]]:
@@ -107,7 +119,7 @@ def open_units(orgs: dict[int, OrgFacts], period: Period) -> dict[int, list[int]
             if closed is None or closed >= period.start_date:
                 children.setdefault(parent, []).append(org)
     units: dict[int, list[int]] = {}
-    for provider in (o for o, facts in orgs.items() if facts[0] in PROVIDER_KINDS):
+    for provider in (o for o, facts in orgs.items() if facts.kind in PROVIDER_KINDS):
         stack, found = list(children.get(provider, ())), []
         while stack:
             unit = stack.pop()

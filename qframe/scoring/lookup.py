@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qframe.auth.scope import get_org_or_404
+from qframe.auth.permissions import get_org_or_404
 from qframe.errors import DomainError, NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework

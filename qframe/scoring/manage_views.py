@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause, requires
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -24,7 +24,6 @@ from qframe.scoring.queries import FLAG_WORDS, indicators_of, is_latest
 from qframe.scoring.runs import finalise_run, score_period
 from qframe.variation.funnel_page import funnel_context
 from qframe.web import confirmations
-from qframe.web.access import roles_required
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
 
@@ -41,7 +40,7 @@ def _int(name: str) -> int:
 
 
 @bp.get("/")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def index():  # type: ignore[no-untyped-def]
     frameworks = [
         f
@@ -95,14 +94,13 @@ def _add_scored_and_year_periods(
 
 
 @bp.post("/score")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def score():  # type: ignore[no-untyped-def]
     framework = get_managed_framework_or_404(_int("framework_id"), current_user)
     period = db.session.get(Period, _int("period_id"))
     if period is None:
         raise NotFound("No such period")
     run = score_period(current_user, framework, period)
-    db.session.commit()
     flash(
         f"Scored {framework.code} {period.label}: version {run.version}, "
         f"{run.counts.get('scores', 0):,} scores.",
@@ -119,19 +117,18 @@ def _managed_run(run_id: int) -> ScoreRun:
 
 
 @bp.post("/runs/<int:run_id>/finalise")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def finalise(run_id: int):  # type: ignore[no-untyped-def]
     run = _managed_run(run_id)
     if wants_review() and run.status == "provisional":
         return confirmation_page(confirmations.finalise_scores(run))
     finalise_run(current_user, run)
-    db.session.commit()
     flash(f"Version {run.version} is final: it can no longer change.", "success")
     return redirect(url_for("scoring_manage.overview", run_id=run.id))
 
 
 @bp.get("/runs/<int:run_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def overview(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     domains, indicators = indicators_of(run.framework)
@@ -165,7 +162,7 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>/scores.csv")
-@roles_required("commissioner", "finance")
+@requires("read_score_exports")
 def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     rows = score_rows(run, current_user)
@@ -174,7 +171,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>/indicators/<int:indicator_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def funnel(run_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     indicator = db.session.get(Indicator, indicator_id)
@@ -200,7 +197,7 @@ def _at_or_above(level: str, indicator: Indicator) -> bool:
 
 
 @bp.get("/calibrate/<int:framework_id>")
-@roles_required("commissioner")
+@requires("manage_scoring")
 def calibration(framework_id: int):  # type: ignore[no-untyped-def]
     framework = get_managed_framework_or_404(framework_id, current_user)
     if not framework.is_draft:

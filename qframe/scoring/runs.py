@@ -165,7 +165,10 @@ def _payments(
     orgs: dict[int, OrgFacts],
 ) -> dict[int, tuple[int | None, str | None]]:
     held = registers(set(points)) if framework.payment_model == "points" else {}
-    facts = {org: ProviderFacts(orgs[org][2], orgs[org][3], held.get(org, {})) for org in points}
+    facts = {
+        org: ProviderFacts(orgs[org].list_size, orgs[org].contract_value_pence, held.get(org, {}))
+        for org in points
+    }
     return provider_entitlements(
         framework.payment_model, framework.payment or {}, list(indicators.values()), points, facts
     )

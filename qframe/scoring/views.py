@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import can, in_scope_clause, requires
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -19,12 +19,10 @@ from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
 from qframe.scoring.vbp_card import vbp_card
 from qframe.scoring.ward import ward_charts
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 from qframe.web.files import csv_download
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
-SCORECARD_ROLES = ("commissioner", "provider_lead", "clinical_director")
-WARD_ROLES = ("commissioner", "provider_lead", "clinical_director", "nurse_manager")
 CARD_KINDS = (*PROVIDER_KINDS, "service_line")
 
 
@@ -51,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
     runs = latest_runs()
     cards: dict[int, list[Organisation]] = {}
     wards: list[Organisation] = []
-    if current_user.role in ("provider_lead", "clinical_director") and runs:
+    if can(current_user, "see_provider_cards") and runs:
         rows = db.session.execute(
             select(Score.run_id, Organisation)
             .join(Organisation, Organisation.id == Score.organisation_id)
@@ -65,7 +63,7 @@ def index():  # type: ignore[no-untyped-def]
         ).all()
         for run_id, org in rows:
             cards.setdefault(run_id, []).append(org)
-    if current_user.role in ("nurse_manager", "clinical_director", "provider_lead"):
+    if can(current_user, "see_ward_cards"):
         wards = list(
             db.session.scalars(
                 select(Organisation)
@@ -84,7 +82,7 @@ def _card(run_id: int, org_id: int) -> tuple[ScoreRun, Organisation]:
 
 
 @bp.get("/runs/<int:run_id>/orgs/<int:org_id>")
-@roles_required(*SCORECARD_ROLES)
+@requires("read_scorecards")
 def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
     run, org = _card(run_id, org_id)
     blocks, totals = scorecard(run, org)
@@ -111,7 +109,7 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/runs/<int:run_id>/orgs/<int:org_id>/scores.csv")
-@roles_required(*SCORECARD_ROLES)
+@requires("read_scorecards")
 def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
     run, org = _card(run_id, org_id)
     rows = score_rows(run, current_user, org_id=org.id)
@@ -120,7 +118,7 @@ def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/wards/<int:ward_id>")
-@roles_required(*WARD_ROLES)
+@requires("read_ward_scores")
 def ward_page(ward_id: int):  # type: ignore[no-untyped-def]
     ward = get_scored_org_or_404(ward_id, current_user, ("ward",))
     return render_template("scoring/ward.html", ward=ward, charts=ward_charts(ward))

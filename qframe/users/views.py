@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from qframe.auth.models import User
+from qframe.auth.permissions import requires
 from qframe.auth.services import create_user, issue_api_token, update_user
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
 from qframe.users.forms import TokenForm, UserCreateForm, UserEditForm, split_codes
-from qframe.web.access import roles_required
+from qframe.web.transaction import discard_changes
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -29,14 +30,14 @@ def _field_errors(form, error: ValidationFailed) -> None:  # type: ignore[no-unt
 
 
 @bp.get("/")
-@roles_required("admin")
+@requires("manage_users")
 def index():  # type: ignore[no-untyped-def]
     users = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("users/index.html", users=users)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("manage_users")
 def new():  # type: ignore[no-untyped-def]
     form = UserCreateForm()
     if form.validate_on_submit():
@@ -50,10 +51,9 @@ def new():  # type: ignore[no-untyped-def]
                 org_codes=split_codes(form.orgs.data),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             _field_errors(form, error)
         else:
-            db.session.commit()
             flash(f"User {user.email} created.", "success")
             return redirect(url_for("users.show", user_id=user.id))
     return render_template("users/new.html", form=form), 422 if form.errors else 200
@@ -67,7 +67,7 @@ def _get_user_or_404(user_id: int) -> User:
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@requires("manage_users")
 def show(user_id: int):  # type: ignore[no-untyped-def]
     user = _get_user_or_404(user_id)
     form = UserEditForm(obj=user)
@@ -86,10 +86,9 @@ def show(user_id: int):  # type: ignore[no-untyped-def]
                 expected_version=int(form.version.data or 0),
             )
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             _field_errors(form, error)
         else:
-            db.session.commit()
             flash("Changes saved. Any existing sessions of this user have ended.", "success")
             return redirect(url_for("users.show", user_id=user.id))
     return render_template(
@@ -98,12 +97,11 @@ def show(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:user_id>/tokens")
-@roles_required("admin")
+@requires("manage_users")
 def issue_token(user_id: int):  # type: ignore[no-untyped-def]
     user = _get_user_or_404(user_id)
     form = TokenForm()
     if not form.validate_on_submit():
         abort(400)
     secret = issue_api_token(current_user, user, form.name.data or "")
-    db.session.commit()
     return render_template("users/token.html", user=user, secret=secret)

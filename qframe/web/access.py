@@ -9,6 +9,8 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from qframe.auth.permissions import holds_any_role
+
 
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
@@ -29,13 +31,17 @@ def login_required[F: Callable[..., Any]](view: F) -> F:
 
 
 def roles_required[F: Callable[..., Any]](*roles: str) -> Callable[[F], F]:
-    """Signed-in users with one of the roles; others get 403 (admin always passes)."""
+    """Signed-in users with one of the roles (admin always passes); others get 403.
+
+    Kept so that older code still runs; new code uses `qframe.auth.permissions.requires`
+    with a capability (tests/test_permissions.py fails on any use of this outside auth).
+    """
 
     def decorator(view: F) -> F:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role != "admin" and current_user.role not in roles:
+            if not holds_any_role(current_user, roles):
                 abort(403)
             return view(*args, **kwargs)
 

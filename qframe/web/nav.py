@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ALL = ("admin", "commissioner", "finance", "clinical_director", "nurse_manager", "provider_lead")
+from qframe.auth.permissions import can_role as capability_held
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     endpoint: str
-    roles: tuple[str, ...]
+    capability: str  # a capability in qframe.auth.permissions.CAPABILITIES
     description: str
 
 
@@ -23,104 +23,104 @@ NAV: list[NavItem] = [
     NavItem(
         "Organisations",
         "orgs.index",
-        ALL,
+        "browse",
         "Browse the commissioner, providers, service lines and wards you work with.",
     ),
     NavItem(
         "Frameworks",
         "frameworks.index",
-        ALL,
+        "browse",
         "The indicator frameworks providers are measured against: thresholds, points, versions.",
     ),
     NavItem(
         "Measurements",
         "measurements.index",
-        ("provider_lead", "clinical_director", "nurse_manager"),
+        "submit_measurements",
         "Enter, upload and declare indicator data; see each value's last 12 periods.",
     ),
     NavItem(
         "Data collection",
         "measurements_manage.index",
-        ("commissioner",),
+        "manage_collection",
         "Collection windows, who has submitted and declared, approving declarations.",
     ),
     NavItem(
         "Scores",
         "scoring.index",
-        ALL,
+        "browse",
         "Scores per framework and period: scorecards, entitlement, ward SPC charts.",
     ),
     NavItem(
         "Scoring and variation",
         "scoring_manage.index",
-        ("commissioner",),
+        "manage_scoring",
         "Score and finalise periods; every provider at a glance; funnel plots; calibration.",
     ),
     NavItem(
         "Users",
         "users.index",
-        ("admin",),
+        "manage_users",
         "Create users, set their role and scope, disable accounts.",
     ),
     NavItem(
         "My budgets",
         "budgets.index",
-        ("clinical_director", "nurse_manager"),
+        "move_budget",
         "Your service line and ward budgets: position, forecast, and moving money (virement).",
     ),
     NavItem(
         "Budgets",
         "budgets_manage.index",
-        ("finance",),
+        "manage_budgets",
         "Providers' budget holders, overspends, virement approvals, funding and ledger import.",
     ),
     NavItem(
-        "Audit log", "audit.index", ("admin",), "Every change: who, what, when, before and after."
+        "Audit log", "audit.index", "read_audit", "Every change: who, what, when, before and after."
     ),
     NavItem(
         "Staff appraisal",
         "appraisal.index",
-        ("clinical_director", "nurse_manager"),
+        "manage_staff",
         "Your staff's appraisals and revalidation: due, overdue, done; objectives and plans.",
     ),
     NavItem(
         "Appraisal rates",
         "appraisal.rates",
-        ALL,
+        "browse",
         "Share of staff appraised in the last 12 months, per service line and ward, with trend.",
     ),
     NavItem(
         "Leadership pipeline",
         "appraisal.leadership",
-        ("clinical_director", "nurse_manager"),
+        "manage_staff",
         "Clinicians who want to lead, how ready they are and their development actions.",
     ),
-    NavItem("My appraisal", "appraisal.mine", ALL, "Your own appraisal record, if linked."),
+    NavItem("My appraisal", "appraisal.mine", "browse", "Your own appraisal record, if linked."),
     NavItem(
         "Reward allocations",
         "rewards.index",
-        ("finance",),
+        "manage_rewards",
         "Share a reward pot by policy on final scores; propose, approve, compare, pay.",
     ),
     NavItem(
         "Our award",
         "rewards_award.index",
-        ("provider_lead",),
+        "read_own_awards",
         "Your reward from each approved allocation, and what capped or reduced it.",
     ),
     NavItem(
-        "Scheduled jobs", "scheduler.index", ("admin",), "Scheduled jobs and every run's outcome."
+        "Scheduled jobs", "scheduler.index", "run_jobs", "Scheduled jobs and every run's outcome."
     ),
     NavItem(
         "Escalation ladder",
         "escalation.index",
-        ("commissioner",),
+        "manage_escalation",
         "Every provider's support level, what changed since last period and why; support plans.",
     ),
     NavItem(
         "Local commitments",
         "commitments.index",
-        ("commissioner", "provider_lead"),
+        "read_commitments",
         "What providers promise their populations, with status worked out from the data.",
     ),
     NavItem(
@@ -168,11 +168,11 @@ NAV: list[NavItem] = [
     NavItem(
         "Publications",
         "publication.index",
-        ALL,
+        "browse",
         "Published results for the board, providers and the public; annual quality reports.",
     ),
 ]
 
 
 def items_for(role: str) -> list[NavItem]:
-    return [item for item in NAV if role in item.roles or role == "admin"]
+    return [item for item in NAV if capability_held(role, item.capability)]

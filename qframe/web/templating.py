@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import Flask, current_app
 from flask_login import current_user
 
+from qframe.auth.permissions import can
 from qframe.web.nav import items_for
 
 
@@ -52,4 +53,4 @@ def init_templating(app: Flask) -> None:
             nav = [
                 i for i in items_for(current_user.role) if i.endpoint in current_app.view_functions
             ]
-        return {"nav_items": nav}
+        return {"nav_items": nav, "can": can}

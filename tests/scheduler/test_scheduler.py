@@ -121,12 +121,11 @@ def test_the_scheduler_coalesces_and_never_overlaps_a_job(app):
         assert job.misfire_grace_time == JOBS[name].grace.total_seconds()
 
 
-def test_the_schedule_is_daily_reminders_nightly_scoring_and_monthly_budgets():
+def test_the_schedule_is_daily_reminders_nightly_scoring_and_quarter_hourly_windows():
     now = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
     fired = {name: latest_fire_time(spec, now) for name, spec in JOBS.items()}
     assert fired["appraisal-reminders"] == datetime(2026, 1, 15, 6, 0, tzinfo=UTC)
     assert fired["rescore-open-periods"] == datetime(2026, 1, 15, 2, 0, tzinfo=UTC)
-    assert fired["budget-snapshot"] == datetime(2026, 1, 1, 3, 0, tzinfo=UTC)
     assert fired["close-collection-windows"] == datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
@@ -156,10 +155,27 @@ def test_the_command_lists_jobs_and_rejects_unknown_ones(runner):
 @pytest.mark.parametrize("status", ["succeeded", "failed"])
 def test_admins_see_the_run_history(db, client, login_as, status):
     db.session.add(
-        JobRun(job_name="budget-snapshot", scheduled_for=T, status=status, message="12 holders")
+        JobRun(
+            job_name="rescore-open-periods", scheduled_for=T, status=status, message="12 periods"
+        )
     )
     db.session.commit()
     login_as("admin")
-    page = client.get("/scheduler/?job=budget-snapshot").get_data(as_text=True)
-    assert "12 holders" in page
+    page = client.get("/scheduler/?job=rescore-open-periods").get_data(as_text=True)
+    assert "12 periods" in page
     assert status.capitalize() in page
+
+
+def test_every_scheduled_jobs_hook_names_a_function_that_exists():
+    # A hook whose module or function is missing would make its job skip silently forever.
+    import importlib
+
+    hooks = [getattr(spec.run, "target", None) for spec in JOBS.values()]
+    for module, function in [h for h in hooks if h is not None]:
+        assert callable(getattr(importlib.import_module(module), function, None)), (
+            f"{module}.{function}"
+        )
+    assert {h for h in hooks if h} >= {
+        ("qframe.measurements.jobs", "close_due_windows"),
+        ("qframe.scoring.jobs", "rescore_open_periods"),
+    }

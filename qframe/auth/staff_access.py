@@ -12,15 +12,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func
 
 from qframe.appraisal.models import Appraisal, Objective, PdpItem, StaffMember
+from qframe.auth.permissions import can
 from qframe.auth.scope import get_owned_or_404, in_scope_clause
 from qframe.errors import Forbidden, NotFound
 from qframe.extensions import db
 
-MANAGER_ROLES = ("clinical_director", "nurse_manager")
-
 
 def is_manager(user: Any) -> bool:
-    return user.role == "admin" or user.role in MANAGER_ROLES
+    return can(user, "manage_staff")
 
 
 def staff_in_scope_clause(user: Any) -> ColumnElement[bool]:
