@@ -52,7 +52,7 @@ def published_choices(frameworks: list[Framework]) -> tuple[list[SelectChoice], 
     current = current_ids()
     ordered = sorted(frameworks, key=lambda f: (f.id not in current, f.code, -f.version))
     choices = [
-        SelectChoice(f.id, f"{f.code} v{f.version}: {f.title}{_suffix(f, current)}")
+        SelectChoice(f.id, f"{f.code} v{f.version}{_suffix(f, current)}: {f.title}")
         for f in ordered
     ]
     default = next((f.id for f in ordered if f.id in current), None)

@@ -60,8 +60,8 @@ def test_the_upload_form_defaults_to_the_current_version_and_names_it(
     )
     assert selected is not None
     assert int(selected.group(1) or selected.group(2)) == v2.id
-    assert f"{v2.code} v2: {v2.title} (current version)" in page
-    assert f"{v1.code} v1: {v1.title} (superseded)" in page
+    assert f"{v2.code} v2 (current version): {v2.title}" in page
+    assert f"{v1.code} v1 (superseded): {v1.title}" in page
 
 
 def test_a_practice_lead_whose_framework_is_a_draft_gets_a_page_saying_so_not_a_404(
