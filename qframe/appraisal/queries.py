@@ -24,7 +24,7 @@ from qframe.auth.staff_access import staff_in_scope_clause
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
 
-APPRAISAL_STATES = {"done": "Done", "due": "Due", "overdue": "Overdue"}
+APPRAISAL_STATES = {"done": "Appraised, in date", "due": "Due", "overdue": "Overdue"}
 REVALIDATION_STATES = {
     "ok": "In date",
     "due": "Due within 90 days",

@@ -145,10 +145,12 @@ class Standing:
 def appraisal_standing(
     today: date, start: date, last_meeting: date | None, open_due: date | None
 ) -> Standing:
-    """Done (appraised in the last 12 months), due, or overdue (the due date has passed).
+    """Done (appraised in the last 12 months, nothing open), due, or overdue (date passed).
 
     The due date is the open appraisal's, else 12 months after the last meeting, else 12
-    months after starting. An overdue open appraisal wins over an older completed one.
+    months after starting. An overdue open appraisal wins over an older completed one, and an
+    open appraisal not yet completed is "due" however recent the last one was: a due date
+    still to come is never "done".
     """
     if open_due is not None:
         due = open_due
@@ -156,7 +158,11 @@ def appraisal_standing(
         due = add_months(last_meeting or start, APPRAISAL_INTERVAL_MONTHS)
     if due < today:
         return Standing("overdue", due)
-    if last_meeting is not None and rate_window_start(today) < last_meeting <= today:
+    if (
+        open_due is None
+        and last_meeting is not None
+        and rate_window_start(today) < last_meeting <= today
+    ):
         return Standing("done", due)
     return Standing("due", due)
 

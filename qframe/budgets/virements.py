@@ -19,6 +19,7 @@ from qframe.budgets.models import BudgetHolder, BudgetLine, Virement
 from qframe.budgets.services import check_versions, closed_months
 from qframe.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
+from qframe.notifications import events
 from qframe.web.templating import money
 
 
@@ -121,6 +122,8 @@ def request_virement(
         detail=f"delegated limit {money(holder.delegated_limit_pence)} a month; "
         f"{money(delegated_so_far)} already moved under it this month",
     )
+    if virement.status == "pending":
+        events.virement_pending(virement, holder.organisation)
     return virement
 
 

@@ -16,6 +16,7 @@ from qframe.engine.escalation import LadderDecision, ProviderPeriodSignals, eval
 from qframe.errors import DomainError, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
+from qframe.notifications import events
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
 
@@ -63,6 +64,7 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
         )
     }
     stored: list[EscalationDecision] = []
+    changes: list[tuple[int, Any, int | None, int]] = []
     now = utcnow()
     for org in providers:
         # A period without this provider's results is left out: no data is not "cleared".
@@ -76,7 +78,9 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
         except EngineError as error:
             raise DomainError(f"The ladder could not be worked out: {error}") from error
         for (period, run, _facts), signals, decision in zip(seen, history, decisions, strict=True):
-            row = existing.pop((org, period.id), None) or EscalationDecision(
+            before = existing.pop((org, period.id), None)
+            was = before.level if before is not None else None
+            row = before or EscalationDecision(
                 framework_id=framework.id, organisation_id=org, period_id=period.id
             )
             _fill(
@@ -90,6 +94,12 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             row.computed_at = now
             db.session.add(row)
             stored.append(row)
+        if seen:
+            latest_row = stored[-1]
+            previous = stored[-2].level if len(seen) > 1 else None
+            changes.append(
+                (org, seen[-1][0], was if was is not None else previous, latest_row.level)
+            )
     if existing:
         db.session.execute(
             delete(EscalationDecision).where(
@@ -111,6 +121,11 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             "levels": {support_label(k): v for k, v in sorted(levels.items())},
         },
     )
+    for org, period, old, new in changes:
+        if old is not None and old != new:
+            events.escalation_changed(
+                org, framework, period, support_label(old), support_label(new)
+            )
     return stored
 
 

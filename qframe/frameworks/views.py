@@ -10,6 +10,7 @@ from flask_login import current_user
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks import display
+from qframe.frameworks.current import current_version, version_note
 from qframe.frameworks.models import Framework
 from qframe.frameworks.services import (
     can_manage,
@@ -77,6 +78,8 @@ def _page(framework: Framework, versions: list[Framework], public: bool, **extra
         framework=framework,
         domains=domains,
         versions=versions,
+        current=current_version(framework.code),
+        version_note=version_note,
         public=public,
         manage=not public and can_manage(current_user, framework),
         words=display,

@@ -17,6 +17,7 @@ from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import Declaration, Measurement
 from qframe.measurements.rows import LEVEL_KINDS, collection_kind
+from qframe.notifications import events
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 
@@ -171,6 +172,7 @@ def declare(
             "values": entry.submitted,
         },
     )
+    events.declaration_submitted(decl, framework, provider, period)
     return decl
 
 

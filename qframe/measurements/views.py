@@ -13,6 +13,7 @@ from sqlalchemy import select
 from qframe.auth.permissions import can, get_org_or_404, in_scope_clause, requires
 from qframe.errors import NotFound, Problem, ValidationFailed
 from qframe.extensions import db
+from qframe.frameworks.current import current_ids, published_choices
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements import entry
 from qframe.measurements.declarations import declare as declare_period
@@ -65,7 +66,8 @@ def _framework_for(org: Organisation, framework_id: int | None) -> Framework:
     chosen = next((f for f in choices if f.id == framework_id), None)
     if framework_id is not None and chosen is None:
         raise NotFound("No such framework for this organisation")
-    return chosen or choices[0]
+    current = current_ids()
+    return chosen or next((f for f in choices if f.id in current), choices[0])
 
 
 def _page(org: Organisation, framework: Framework, label: str | None, **extra):  # type: ignore[no-untyped-def]
@@ -74,6 +76,7 @@ def _page(org: Organisation, framework: Framework, label: str | None, **extra): 
         "measurements/entry.html",
         page=page,
         frameworks=entry.frameworks_for(org),
+        current=current_ids(),
         submitter=_submitter(),
         entry=entry,
         grid_name=field_name,
@@ -88,6 +91,9 @@ def _page(org: Organisation, framework: Framework, label: str | None, **extra): 
 @login_required
 def show(org_id: int):  # type: ignore[no-untyped-def]
     org = get_org_or_404(org_id, current_user)
+    if not entry.frameworks_for(org):
+        # Its framework may still be a draft: say so rather than answer "not found".
+        return render_template("measurements/not_published.html", org=org)
     framework = _framework_for(org, request.args.get("framework", type=int))
     return _page(org, framework, request.args.get("period"))
 
@@ -248,9 +254,9 @@ def _published() -> list[Framework]:
 def upload():  # type: ignore[no-untyped-def]
     form = UploadForm()
     frameworks = {f.id: f for f in _published()}
-    form.framework.choices = [
-        (f.id, f"{f.code} v{f.version}: {f.title}") for f in frameworks.values()
-    ]
+    form.framework.choices, current = published_choices(list(frameworks.values()))
+    if request.method == "GET" and current is not None:
+        form.framework.data = current
     problems = None
     if form.validate_on_submit():
         framework = frameworks[form.framework.data]

@@ -19,4 +19,6 @@ def html_to_pdf(html: str) -> bytes:
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(PRINT_CSS), font_config=fonts)
     document = HTML(string=html, base_url=str(STATIC))
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    # Tagged PDF/UA-1: a structure tree for screen readers; title and language come from the
+    # page's <title> and <html lang>.
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1")

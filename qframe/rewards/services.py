@@ -25,6 +25,7 @@ from qframe.auth.permissions import can, org_in_scope, scope_org_ids
 from qframe.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
+from qframe.notifications import events
 from qframe.optimiser import Allocation, InfeasibleAllocation, SolverFailed, allocate_rewards
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
@@ -203,6 +204,7 @@ def propose_run(
             "total_pence": run.total_pence,
         },
     )
+    events.run_proposed(run, actor.id if actor else None)
     return Proposal(run, created=True, allocation=allocation)
 
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from qframe.auth.permissions import requires
 from qframe.errors import Conflict, DomainError, NotFound, ValidationFailed
 from qframe.extensions import db
+from qframe.frameworks.current import published_choices
 from qframe.frameworks.models import Framework
 from qframe.rewards.chart import run_chart
 from qframe.rewards.explain import REASON_WORDS, pounds
@@ -73,9 +73,9 @@ def _frameworks() -> list[Framework]:
 def new():  # type: ignore[no-untyped-def]
     form = ProposeForm()
     frameworks = _frameworks()
-    form.framework.choices = [
-        SelectChoice(f.id, f"{f.code} v{f.version}: {f.title}") for f in frameworks
-    ]
+    form.framework.choices, current = published_choices(frameworks)
+    if not form.is_submitted() and current is not None:
+        form.framework.data = current
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("rewards/new.html", form=form, problems=[]), status

@@ -156,7 +156,9 @@ def test_the_trend_is_eleven_month_ends_and_then_the_day_itself():
     ("start", "last", "open_due", "state", "due"),
     [
         (D(2015, 1, 1), D(2025, 6, 1), None, "done", D(2026, 6, 1)),
-        (D(2015, 1, 1), D(2025, 6, 1), D(2026, 5, 1), "done", D(2026, 5, 1)),
+        # An open appraisal still to be completed is due, not done, though the last was recent.
+        (D(2015, 1, 1), D(2025, 6, 1), D(2026, 5, 1), "due", D(2026, 5, 1)),
+        (D(2015, 1, 1), D(2025, 6, 1), D(2026, 1, 16), "due", D(2026, 1, 16)),  # due tomorrow
         (D(2015, 1, 1), D(2025, 6, 1), D(2026, 1, 14), "overdue", D(2026, 1, 14)),
         (D(2015, 1, 1), D(2024, 12, 1), None, "overdue", D(2025, 12, 1)),
         (D(2015, 1, 1), None, D(2026, 3, 1), "due", D(2026, 3, 1)),

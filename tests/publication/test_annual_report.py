@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,30 @@ def test_the_pdf_renders_the_report_with_bundled_fonts(
     shutil.copy(page, ARTIFACTS / f"annual-report-{'public' if public else 'signed-in'}-p1.png")
     text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
     assert "Inpatient falls fell from 6.1 to 4.8" in text.stdout
+
+
+def test_the_pdf_is_tagged_pdf_ua_with_a_title_and_language(
+    client, db, tree, framework, year, login_as, tmp_path
+):
+    login_as("commissioner", [tree.icb])
+    response = client.get(f"/publication/reports/{tree.trust_a.id}/2025-26/report.pdf")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.data)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert fields["Tagged"].strip() == "yes"  # a structure tree (StructTreeRoot, MarkInfo)
+    assert fields["Title"].strip() == f"{tree.trust_a.name}: quality report 2025/26"
+    meta = subprocess.run(["pdfinfo", "-meta", pdf], capture_output=True, text=True, check=True)
+    assert re.search(r"pdfuaid:part[^0-9]{1,3}1", meta.stdout)  # declares PDF/UA-1
+    assert b"/Lang (en-GB)" in _inflated(response.data)  # the catalog's language
+
+
+def _inflated(data: bytes) -> bytes:
+    """Every compressed stream of a PDF, inflated (the catalog sits in an object stream)."""
+    parts = [data]
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(raw))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
