@@ -135,6 +135,34 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Governance, payments and inbox capabilities: each held by admin as well (admin passes every check).
+_FEATURE_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "read_assessments": ("commissioner", "provider_lead"),
+    "review_assessments": ("commissioner",),
+    "complete_assessments": ("provider_lead",),
+    "read_development_plans": ("commissioner", "provider_lead"),
+    "write_development_plans": ("provider_lead",),
+    "read_health_economy": ("commissioner",),
+    "manage_improvement_plans": ("commissioner", "finance"),
+    "read_funded_projects": ("provider_lead",),
+    "read_good_practice": (
+        "commissioner",
+        "finance",
+        "clinical_director",
+        "nurse_manager",
+        "provider_lead",
+    ),
+    "record_good_practice": ("commissioner", "provider_lead"),
+    "read_payment_statements": ("commissioner", "finance", "provider_lead"),
+    "manage_visits": ("commissioner",),
+    "approve_declarations": ("commissioner",),
+    "see_windows_closing": ("provider_lead", "clinical_director", "nurse_manager"),
+}
+for _capability, _roles in _FEATURE_CAPABILITIES.items():
+    for _role in ("admin", *_roles):
+        CAPABILITIES[_role] = CAPABILITIES[_role] | {_capability}
+
+
 class HasRole(Protocol):
     role: str
 
