@@ -1,7 +1,7 @@
 """improvement plans
 
 Revision ID: 0018_improvement_plans
-Revises: 0008_escalation_publication
+Revises: 0009_scheduler_lease
 Create Date: 2026-12-02 06:10:10.704103
 
 """
@@ -13,7 +13,7 @@ import qframe.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0018_improvement_plans'
-down_revision = '0008_escalation_publication'
+down_revision = '0009_scheduler_lease'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """variation: benchmark values (reference populations)
 
 Revision ID: 0009_variation
-Revises: 0008_escalation_publication
+Revises: 0009_vbp_complete
 Create Date: 2026-12-02 06:15:00
 
 """
@@ -13,7 +13,7 @@ import qframe.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0009_variation'
-down_revision = '0008_escalation_publication'
+down_revision = '0009_vbp_complete'
 branch_labels = None
 depends_on = None
 
