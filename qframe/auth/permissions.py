@@ -135,7 +135,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
-# Governance, payments and inbox capabilities: each held by admin as well (admin passes every check).
+# Governance, payments and inbox capabilities; admin holds each too (admin passes every check).
 _FEATURE_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "read_assessments": ("commissioner", "provider_lead"),
     "review_assessments": ("commissioner",),

@@ -7,19 +7,18 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from flask_login import current_user  # type: ignore[import-untyped]
 
+from qframe.auth.permissions import requires
 from qframe.errors import NotFound
 from qframe.frameworks.services import get_managed_framework_or_404
 from qframe.scoring.lookup import find_period
-from qframe.web.access import roles_required
 
 from .services import ladder, support_label
-from .views import MANAGERS
 
 bp = Blueprint("escalation_api", __name__, url_prefix="/api/v1/escalation")
 
 
 @bp.get("/<int:framework_id>/levels")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def levels(framework_id: int):  # type: ignore[no-untyped-def]
 
     framework = get_managed_framework_or_404(framework_id, current_user)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from qframe.auth.permissions import requires
 from qframe.errors import DomainError
-from qframe.web.access import roles_required
 
 from .calibration import DOMAIN_RATES, calibrate_ladder
 from .cli import TRIGGER_WORDS, WORDS
-from .views import MANAGERS, _framework, bp
+from .views import _framework, bp
 
 MAX_YEARS = 500
 
 
 @bp.get("/<int:framework_id>/calibration")
-@roles_required(*MANAGERS)
+@requires("manage_escalation")
 def calibration(framework_id: int):  # type: ignore[no-untyped-def]
     framework = _framework()
     years = min(max(request.args.get("years", 100, type=int) or 100, 1), MAX_YEARS)

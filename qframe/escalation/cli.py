@@ -74,7 +74,6 @@ def assess(code: str, label: str) -> None:
     """Work out every provider's support level; print the count at each level for the period."""
     from qframe.cli import fail
     from qframe.escalation.services import evaluate_escalation, ladder, support_label
-    from qframe.extensions import db
     from qframe.scoring.lookup import find_period, scorable_framework
 
     try:
@@ -84,7 +83,6 @@ def assess(code: str, label: str) -> None:
         _period, rows = ladder(framework, period)
     except DomainError as error:
         fail(error)
-    db.session.commit()
     counts = {level: sum(1 for r in rows if r.decision.level == level) for level in range(4)}
     click.echo(f"{code} {period.label}: {len(rows)} providers")
     for level, count in counts.items():

@@ -7,14 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
+from qframe.auth.permissions import requires
 from qframe.errors import NotFound, ValidationFailed
-from qframe.extensions import db
 from qframe.fhir.codes import FHIR_JSON, dumps
 from qframe.frameworks.services import get_framework_or_404
-from qframe.web.access import login_required, roles_required
+from qframe.web.access import login_required
 
 bp = Blueprint("fhir_api", __name__, url_prefix="/api/v1/fhir")
-SUBMITTERS = ("provider_lead", "clinical_director", "nurse_manager")
 
 
 def _fhir(resource: dict[str, Any], status: int = 200) -> Response:
@@ -49,7 +48,7 @@ def reports(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/frameworks/<int:framework_id>/MeasureReport")
-@roles_required(*SUBMITTERS)
+@requires("submit_measurements")
 def import_reports(framework_id: int):  # type: ignore[no-untyped-def]
     from qframe.fhir.report_import import import_reports as run_import
 
@@ -57,7 +56,6 @@ def import_reports(framework_id: int):  # type: ignore[no-untyped-def]
     if framework.is_draft:
         raise NotFound("No published framework with this id")
     outcome = run_import(current_user, framework, _body(), filename="fhir-bundle.json")
-    db.session.commit()
     return jsonify(
         {
             "rows": outcome.rows,
@@ -72,14 +70,13 @@ def import_reports(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/frameworks")
-@roles_required("commissioner")
+@requires("manage_frameworks")
 def import_measures():  # type: ignore[no-untyped-def]
     from qframe.fhir.measure_import import import_measures as run_import
     from qframe.frameworks.api import _owner_from_query
 
     data = _body()
     result = run_import(current_user, data, _owner_from_query(request.args.get("owner")))
-    db.session.commit()
     framework = result.framework
     body = {
         "id": framework.id,

@@ -9,7 +9,6 @@ import click
 from flask.cli import with_appcontext
 
 from qframe.errors import DomainError
-from qframe.extensions import db
 from qframe.fhir.codes import dumps
 
 
@@ -91,7 +90,6 @@ def import_command(path: Path, code: str | None, version: int | None, owner: str
         outcome = import_reports(None, framework, data, filename=path.name)
     except DomainError as error:
         _fail(error)
-    db.session.commit()
     where = f"{framework.code} v{framework.version}"
     if outcome.already is not None:
         click.echo(f"0 rows imported into {where}: {outcome.message}")
@@ -104,7 +102,6 @@ def _import_measures(data: bytes, owner_code: str | None) -> None:
     from qframe.frameworks.cli import _owner
 
     result = import_measures(None, data, _owner(owner_code, None))
-    db.session.commit()
     click.echo(f"{result.framework.code} {result.framework.version}")
     for note in result.notes:
         click.echo(f"note: {note}")

@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from qframe.errors import DomainError
-from qframe.extensions import db
 
 
 @click.group("benchmarks")
@@ -32,7 +31,6 @@ def import_command(path: Path, code: str, source: str) -> None:
         count = import_benchmark(None, framework, path.read_bytes(), source)
     except DomainError as error:
         fail(error)
-    db.session.commit()
     click.echo(f"{count:,} benchmark rows imported for {code}")
 
 
