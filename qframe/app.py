@@ -43,6 +43,7 @@ BLUEPRINTS = (
     "qframe.fhir.api",
     "qframe.opendata.api",
     "qframe.opendata.views",
+    "qframe.payments.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.
@@ -62,6 +63,7 @@ MODEL_MODULES = (
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",
+    "qframe.payments.models",
 )
 
 

@@ -24,6 +24,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "qframe.scoring.cli",
     "qframe.rewards.cli",
     "qframe.fhir.cli",
+    "qframe.payments.cli",
 )
 
 

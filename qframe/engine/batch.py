@@ -77,11 +77,11 @@ def _counted(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
             a = 100.0 * numerator / denominator
         else:
             a = numerator / denominator * multiplier  # type: ignore[operator]
-        if higher:
-            p = 0.0 if a <= lower else g if a >= upper else g * (a - lower) / (upper - lower)
+        if higher:  # upper first: a step (lower == upper) is met at it
+            p = g if a >= upper else 0.0 if a <= lower else g * (a - lower) / (upper - lower)
             breach = floor is not None and a < floor
         else:
-            p = 0.0 if a >= lower else g if a <= upper else g * (lower - a) / (lower - upper)
+            p = g if a <= upper else 0.0 if a >= lower else g * (lower - a) / (lower - upper)
             breach = floor is not None and a > floor
         achievements.append(a)
         points.append(p)

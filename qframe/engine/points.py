@@ -21,13 +21,14 @@ ScoreRow = tuple[str, int | None, int | None, float | None]
 def threshold_fraction(a: float, lower: float, upper: float, polarity: Polarity) -> float:
     """Return the share of the band achieved, clamped to [0, 1] (CQUIN's fraction)."""
     check_thresholds(lower, upper, polarity, "threshold")
+    # The upper threshold is tested first, so that a step (lower == upper) is met at it.
     if polarity == "higher_is_better":
-        if a <= lower:
-            return 0.0
-        return 1.0 if a >= upper else (a - lower) / (upper - lower)
-    if a >= lower:
-        return 0.0
-    return 1.0 if a <= upper else (lower - a) / (lower - upper)
+        if a >= upper:
+            return 1.0
+        return 0.0 if a <= lower else (a - lower) / (upper - lower)
+    if a <= upper:
+        return 1.0
+    return 0.0 if a >= lower else (lower - a) / (lower - upper)
 
 
 def threshold_points(
@@ -40,13 +41,14 @@ def threshold_points(
 
 def _band_points(a: float, lower: float, upper: float, g: float, polarity: Polarity) -> float:
     # G * (a - L) / (U - L), multiplied first: this order gives QOF's published digits.
+    # The upper threshold is tested first, so that a step (lower == upper) is met at it.
     if polarity == "higher_is_better":
-        if a <= lower:
-            return 0.0
-        return g if a >= upper else g * (a - lower) / (upper - lower)
-    if a >= lower:
-        return 0.0
-    return g if a <= upper else g * (lower - a) / (lower - upper)
+        if a >= upper:
+            return g
+        return 0.0 if a <= lower else g * (a - lower) / (upper - lower)
+    if a <= upper:
+        return g
+    return 0.0 if a >= lower else g * (lower - a) / (lower - upper)
 
 
 def is_breach(a: float, minimum_standard: float | None, polarity: Polarity) -> bool:

@@ -58,13 +58,15 @@ class IndicatorSpec:
 
 
 def check_thresholds(lower: float | None, upper: float | None, polarity: str, code: str) -> None:
-    """Raise InvalidThresholds unless both thresholds exist and run the polarity's way."""
+    """Raise InvalidThresholds unless both thresholds exist and run the polarity's way
+    (or are equal: a step)."""
     if lower is None or upper is None or not (isfinite(lower) and isfinite(upper)):
         raise InvalidThresholds(f"{code}: lower and upper thresholds are required")
-    if polarity == "higher_is_better" and not upper > lower:
-        raise InvalidThresholds(f"{code}: higher is better needs upper > lower")
-    if polarity == "lower_is_better" and not lower > upper:
-        raise InvalidThresholds(f"{code}: lower is better needs lower > upper")
+    # lower == upper is a step: full points at or beyond it, none before (QOF CVD-PP003(S)).
+    if polarity == "higher_is_better" and not upper >= lower:
+        raise InvalidThresholds(f"{code}: higher is better needs upper >= lower")
+    if polarity == "lower_is_better" and not lower >= upper:
+        raise InvalidThresholds(f"{code}: lower is better needs lower >= upper")
 
 
 @dataclass(frozen=True, slots=True)

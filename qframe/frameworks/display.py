@@ -134,6 +134,11 @@ class Band:
     right: ClassVar[int] = RIGHT
 
     @property
+    def is_step(self) -> bool:
+        """Equal thresholds: full points at or beyond one value, none before (no ramp)."""
+        return self.lower_text == self.upper_text or self.x_lower == self.x_upper
+
+    @property
     def ramp(self) -> str:
         """The triangle where points rise from 0 (at the lower threshold) to full."""
         bottom, top = BAR_Y + BAR_H, BAR_Y
@@ -197,6 +202,9 @@ def band(indicator: Indicator) -> Band | None:
         f"0 points at {with_unit(indicator, lower)} {zero_side}, rising to full points at "
         f"{with_unit(indicator, upper)} {full_side}"
     )
+    if lower == upper:
+        before = "below" if hib else "above"
+        words = f"A step: full points at {with_unit(indicator, upper)} {full_side}, none {before}"
     if minimum is not None:
         words += f"; minimum standard {with_unit(indicator, minimum)}"
     return Band(

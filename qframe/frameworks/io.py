@@ -41,7 +41,9 @@ PLAIN = (
     "data_source",
     "prevalence_adjusted",
     "weight",
+    "frequency",
 )
+DOMAIN_FIELDS = ("weight", "min_measures", "consistency_points")
 # JSON `scoring.<key>` → model column.
 SCORING = {
     "method": "method",
@@ -51,6 +53,8 @@ SCORING = {
     "weight": "vbp_weight",
     "achievement_threshold": "achievement_threshold",
     "benchmark": "benchmark",
+    "floor": "floor",
+    "composite_of": "composite_of",
 }
 _INDEX = re.compile(r"indicators\[(\d+)\]")
 
@@ -156,6 +160,9 @@ def write_content(framework: Framework, data: dict[str, Any]) -> None:
     stored = _payment_to_json(payment)
     if framework.payment != stored:
         framework.payment = stored
+    vbp = _vbp_to_json(data.get("vbp"))
+    if framework.vbp != vbp:
+        framework.vbp = vbp
     domains = {d.code: d for d in framework.domains}
     for position, item in enumerate(data["domains"]):
         domain = domains.get(item["code"])
@@ -163,6 +170,8 @@ def write_content(framework: Framework, data: dict[str, Any]) -> None:
             domain = domains[item["code"]] = FrameworkDomain(code=item["code"])
             framework.domains.append(domain)
         _set(domain, "title", item["title"])
+        for name in DOMAIN_FIELDS:
+            _set(domain, name, item.get(name))
         _set(domain, "position", position)
     wanted = {item["code"] for item in data["indicators"]}
     existing = {ind.code: ind for ind in framework.indicators}
@@ -217,6 +226,12 @@ def _payment_to_json(payment: dict[str, Any]) -> dict[str, Any]:
     return stored
 
 
+def _vbp_to_json(vbp: dict[str, Any] | None) -> dict[str, Any] | None:
+    if vbp is None:
+        return None
+    return {k: (int(v) if k == "min_domains" else v) for k, v in vbp.items() if v is not None}
+
+
 def _payment_from_json(model: str, stored: dict[str, Any]) -> dict[str, Any]:
     payment: dict[str, Any] = {"model": model}
     for name in PAYMENT_NUMBERS:
@@ -240,7 +255,11 @@ def export_framework(framework: Framework) -> dict[str, Any]:
         "year": framework.year,
         "setting": framework.setting,
         "payment": _payment_from_json(framework.payment_model, framework.payment or {}),
-        "domains": [{"code": d.code, "title": d.title} for d in domains],
+        "domains": [
+            {"code": d.code, "title": d.title, **{n: getattr(d, n) for n in DOMAIN_FIELDS}}
+            for d in domains
+        ],
+        "vbp": None if framework.vbp is None else dict(framework.vbp),
         "indicators": [_export_indicator(i, codes[id(i.domain)]) for i in indicators],
         "description": framework.description,
         "source": framework.source,

@@ -56,6 +56,8 @@ class Framework(db.Model):
     payment_model: Mapped[str] = mapped_column(String(20))
     # Payment parameters exactly as in the framework JSON (decimal strings, never floats).
     payment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # VBP rules as in the framework JSON `vbp` object (baseline_period, min_domains), or None.
+    vbp: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     change_reason: Mapped[str | None] = mapped_column(Text)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("frameworks.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -98,6 +100,9 @@ class FrameworkDomain(db.Model):
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # VBP: fewer scored measures and the domain is not scored; consistency points (HCAHPS).
+    min_measures: Mapped[int | None] = mapped_column(Integer)
+    consistency_points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     framework: Mapped[Framework] = relationship(back_populates="domains")
@@ -133,6 +138,11 @@ class Indicator(db.Model):
     vbp_weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     achievement_threshold: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     benchmark: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # VBP: the floor for consistency points, and the strata combined into this measure.
+    floor: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    composite_of: Mapped[list[str] | None] = mapped_column(JSON)
+    # month, quarter or year; None = the default by setting and level (measurements.rows).
+    frequency: Mapped[str | None] = mapped_column(String(8))
     minimum_standard: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     min_denominator: Mapped[int | None] = mapped_column(Integer)
     data_source: Mapped[str] = mapped_column(String(20), default="submitted")

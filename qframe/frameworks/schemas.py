@@ -20,6 +20,7 @@ from qframe.frameworks.validation import (
     read_json,
     tidy_problems,
 )
+from qframe.frameworks.vbp_rules import vbp_rule_errors
 from qframe.periods.labels import BadPeriod, parse_period
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
@@ -29,6 +30,7 @@ POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
 METHODS = ("threshold", "vbp")
 DATA_SOURCES = ("submitted", "appraisal")
+FREQUENCIES = ("month", "quarter", "year")
 MAX_INDICATORS = 500
 MAX_DOMAINS = 50
 MAX_GROUPS = 100
@@ -248,10 +250,22 @@ class PaymentSchema(_StrictSchema):
 
 
 class DomainSchema(_StrictSchema):
-    """A domain that indicators belong to (Safety, Clinical, …)."""
+    """A domain that indicators belong to (Safety, Clinical, …); VBP weights and minimums."""
 
     code = _text(16, required=True, code=True)
     title = _text(120, required=True)
+    weight = _number(_NOT_NEGATIVE, _AT_MOST_100)
+    min_measures = Count(load_default=None, allow_none=True)
+    consistency_points = _number(_NOT_NEGATIVE, _AT_MOST_100)
+    omit_when_default = dict.fromkeys(("weight", "min_measures", "consistency_points"))
+
+
+class VbpSchema(_StrictSchema):
+    """A VBP framework's baseline period and the minimum number of scored domains."""
+
+    baseline_period = _text(10, also=_year)
+    min_domains = Count(load_default=None, allow_none=True)
+    omit_when_default = dict.fromkeys(("baseline_period", "min_domains"))
 
 
 class ScoringSchema(_StrictSchema):
@@ -264,10 +278,18 @@ class ScoringSchema(_StrictSchema):
     weight = _number(_NOT_NEGATIVE)
     achievement_threshold = _number()
     benchmark = _number()
+    floor = _number()
+    composite_of = fields.List(
+        _text(40, required=True, code=True),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=20, error=_m("bad_length", "1 to 20 strata.")),
+        error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
+    )
 
     _FIELDS = {
         "threshold": ("max_points", "lower", "upper"),
-        "vbp": ("weight", "achievement_threshold", "benchmark"),
+        "vbp": ("weight", "achievement_threshold", "benchmark", "floor", "composite_of"),
     }
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
@@ -307,8 +329,9 @@ class IndicatorSchema(_StrictSchema):
     data_source = _choice(DATA_SOURCES, load_default="submitted")
     prevalence_adjusted = StrictBool(load_default=False)
     weight = _number(_NOT_NEGATIVE, validate.Range(max=1, error=_m("out_of_range", "Above 1.")))
+    frequency = _choice(FREQUENCIES, load_default=None, allow_none=True)
     omit_when_default = {
-        **dict.fromkeys(("rationale", "multiplier", "unit", "weight")),
+        **dict.fromkeys(("rationale", "multiplier", "unit", "weight", "frequency")),
         "data_source": "submitted",
         "prevalence_adjusted": False,
     }
@@ -338,7 +361,8 @@ class FrameworkSchema(_StrictSchema):
     description = _text(4000)
     source = _text(8000)
     change_reason = _text(2000)
-    omit_when_default = dict.fromkeys(("description", "source", "change_reason"))
+    vbp = fields.Nested(VbpSchema, load_default=None, allow_none=True)
+    omit_when_default = dict.fromkeys(("description", "source", "change_reason", "vbp"))
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_references(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
@@ -363,6 +387,7 @@ class FrameworkSchema(_StrictSchema):
                 _not_applicable(found, "prevalence_adjusted", "by the contract_share model")
             for name, messages in found.items():
                 indicator_errors.setdefault(i, {}).setdefault(name, []).extend(messages)
+        vbp_rule_errors(data, errors, indicator_errors)
         if indicator_errors:
             errors["indicators"] = indicator_errors
         if errors:

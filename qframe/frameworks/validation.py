@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 MAX_BYTES = 2_000_000
-# root object → indicators list → indicator object → scoring object
-MAX_DEPTH = 4
+# root object → indicators list → indicator object → scoring object → composite_of list
+MAX_DEPTH = 5
 # Refused before parsing, so that a hostile file cannot exhaust the parser's recursion.
 _HARD_DEPTH = 32
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
@@ -211,7 +211,8 @@ def _indicator_problems(ind: dict[str, Any], path: str, payment: dict[str, Any])
     problems = []
     scoring, measure = ind.get("scoring") or {}, ind.get("measure")
     if scoring.get("method") == "vbp":
-        if not _positive(scoring.get("weight")):
+        weight = scoring.get("weight")
+        if weight is not None and not _positive(weight):  # none: equal weights in the domain
             problems.append(Problem(f"{path}.scoring.weight", "not_positive", "Set a weight > 0."))
     else:
         if not _positive(scoring.get("max_points")):
@@ -246,8 +247,6 @@ def _threshold_problems(
             for name, value in (("lower", lower), ("upper", upper))
             if value is None
         ]
-    if lower == upper:
-        return [Problem(f"{path}.scoring.upper", "thresholds_equal", "Lower equals upper.")]
     if _reversed(polarity, lower, upper):
         message = _reversed_message(polarity, "lower", "upper")
         return [Problem(f"{path}.scoring.lower", "thresholds_reversed", message)]

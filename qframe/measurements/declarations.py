@@ -55,7 +55,7 @@ def expected_indicators(framework: Framework, period: Period) -> list[Indicator]
         i
         for i in framework.indicators
         if i.data_source == "submitted"
-        and collection_kind(framework.setting, i.level) == period.kind
+        and collection_kind(framework.setting, i.level, i.frequency) == period.kind
     ]
 
 

@@ -81,17 +81,22 @@ def entry_page(
 ) -> EntryPage:
     """Build the page in a fixed number of queries, whatever the number of indicators."""
     level = org_level(org)
-    kind = collection_kind(framework.setting, level or "provider")
-    periods = [p for p in periods_in_year(framework.year, kind) if p.start <= today]
-    if not periods:
-        periods = periods_in_year(framework.year, kind)[:1]
+    here = [i for i in framework.indicators if i.level == level]
+    # Each indicator is collected at its own frequency (month, quarter or year).
+    kind_of = {i.id: collection_kind(framework.setting, i.level, i.frequency) for i in here}
+    kinds = set(kind_of.values()) or {collection_kind(framework.setting, level or "provider")}
+    every = sorted(
+        (p for kind in kinds for p in periods_in_year(framework.year, kind)),
+        key=lambda p: (p.start, p.end),
+    )
+    periods = [p for p in every if p.start <= today] or every[:1]
     lock_for = lock_book(framework, today=today, amend_declared=may_amend_declared(user))
     ref = org_refs(user, [org.code])[org.code]
     chosen = next((p for p in periods if p.label == label), None)
     if chosen is None:
         open_now = [p for p in periods if lock_for(ref, p) is None]
         chosen = (open_now or periods)[-1]
-    indicators = [i for i in framework.indicators if i.level == level]
+    indicators = [i for i in here if kind_of[i.id] == chosen.kind]
     history = _history(org, framework, indicators, chosen)
     rows = []
     for ind in indicators:

@@ -43,7 +43,7 @@ def _framework(framework_id: int) -> Framework:
 def framework_periods(framework: Framework) -> list[PeriodSpec]:
     """Every period the framework collects in (months, quarters or the year), in date order."""
     kinds = {
-        collection_kind(framework.setting, i.level)
+        collection_kind(framework.setting, i.level, i.frequency)
         for i in framework.indicators
         if i.data_source == "submitted"
     }

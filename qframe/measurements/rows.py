@@ -13,9 +13,13 @@ from qframe.periods.labels import PeriodSpec
 COLUMNS = ("org_code", "indicator_code", "period")
 OPTIONAL = ("numerator", "denominator", "exclusions", "value", "missing", "comment")
 FIELDS = COLUMNS + OPTIONAL
+# Read on input only (a composite stratum's weight); downloads keep the columns above.
+STRATUM = ("weight",)
 COUNTS = ("numerator", "denominator", "exclusions")
 # What a stored value consists of, in the order of `ValidRow.values`.
-VALUE_FIELDS = ("numerator", "denominator", "exclusions", "value", "missing_reason", "comment")
+VALUE_FIELDS = (
+    "numerator", "denominator", "exclusions", "value", "weight", "missing_reason", "comment",
+)  # fmt: skip
 MISSING_REASONS = ("suppressed", "not_collected", "not_available")
 MAX_COUNT = 10**12
 MAX_COMMENT = 500
@@ -26,9 +30,11 @@ KIND_WORDS = {"year": "yearly", "quarter": "quarterly", "month": "monthly"}
 KIND_EXAMPLE = {"year": "2025/26", "quarter": "2025/26 Q1", "month": "2025-04"}
 
 
-def collection_kind(setting: str, level: str) -> str:
-    """qframe rule: primary care reports yearly; wards and service lines monthly; providers
-    quarterly."""
+def collection_kind(setting: str, level: str, frequency: str | None = None) -> str:
+    """The indicator's own frequency; else qframe's default: primary care reports yearly;
+    wards and service lines monthly; providers quarterly."""
+    if frequency is not None:
+        return frequency
     if setting == "primary_care":
         return "year"
     return "month" if level in ("ward", "service_line") else "quarter"
@@ -51,6 +57,8 @@ class IndicatorRef:
     measure: str
     level: str
     data_source: str = "submitted"
+    frequency: str | None = None  # None: collection_kind's default
+    vbp: bool = False  # vbp indicators also take the framework's baseline period
 
 
 @dataclass
@@ -67,6 +75,7 @@ class Catalogue:
     retired: Mapping[str, int] = field(default_factory=dict)
     sees_everything: bool = False
     allow_computed: bool = False
+    baseline: str | None = None  # a vbp framework's baseline period label
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class ValidRow:
     value: Decimal | None
     missing_reason: str | None
     comment: str | None
+    # A stratum's weight in a composite measure (e.g. predicted infections), or None.
+    weight: Decimal | None = None
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -101,6 +112,7 @@ class ValidRow:
             self.denominator,
             self.exclusions,
             self.value,
+            self.weight,
             self.missing_reason,
             self.comment,
         )

@@ -22,6 +22,7 @@ from qframe.measurements.models import MeasurementImport
 from qframe.measurements.rows import (
     COLUMNS,
     OPTIONAL,
+    STRATUM,
     Catalogue,
     IndicatorRef,
     OrgRef,
@@ -120,7 +121,9 @@ def catalogue(
     """Everything validation needs for this framework and actor, in a handful of queries."""
     today = today or date.today()
     indicators = {
-        i.code: IndicatorRef(i.id, i.code, i.measure, i.level, i.data_source)
+        i.code: IndicatorRef(
+            i.id, i.code, i.measure, i.level, i.data_source, i.frequency, i.method == "vbp"
+        )
         for i in db.session.scalars(select(Indicator).where(Indicator.framework_id == framework.id))
     }
     retired: dict[str, int] = {}
@@ -142,6 +145,7 @@ def catalogue(
         retired=retired,
         sees_everything=actor is None or actor.role == "admin",
         allow_computed=allow_computed,
+        baseline=(framework.vbp or {}).get("baseline_period"),
     )
 
 
@@ -225,7 +229,7 @@ def csv_rows(data: bytes) -> list[RawRow]:
     table, problems = read_csv(
         data,
         required=COLUMNS,
-        optional=OPTIONAL,
+        optional=OPTIONAL + STRATUM,
         max_rows=int(config.get("IMPORT_MAX_ROWS", 1_000_000)),
         max_field=int(config.get("IMPORT_MAX_FIELD_CHARS", 2000)),
     )

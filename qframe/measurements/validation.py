@@ -24,6 +24,7 @@ from qframe.measurements.rows import (
     MAX_COMMENT,
     MAX_COUNT,
     MISSING_REASONS,
+    STRATUM,
     Catalogue,
     IndicatorRef,
     OrgRef,
@@ -71,13 +72,14 @@ def _p(raw: RawRow, code: str, message: str, column: str) -> Problem:
 def _check_row(
     raw: RawRow, cat: Catalogue, periods: dict[str, PeriodSpec | str], found: list[Problem]
 ) -> ValidRow | None:
-    v = {name: (raw.values.get(name) or "").strip() for name in FIELDS}
+    v = {name: (raw.values.get(name) or "").strip() for name in FIELDS + STRATUM}
     for name in COLUMNS:
         if not v[name]:
             found.append(_p(raw, "required", f"{name} is required", name))
     org = _org(raw, v["org_code"], cat, found) if v["org_code"] else None
     ind = _indicator(raw, v["indicator_code"], cat, found) if v["indicator_code"] else None
-    period = _period(raw, v["period"], cat, periods, found) if v["period"] else None
+    period = _period(raw, v["period"], cat, periods, found, ind) if v["period"] else None
+    weight = _weight(raw, v["weight"], ind, found)
     counts = {name: _count(raw, name, v[name], found) for name in COUNTS}
     comment = v["comment"] or None
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -98,7 +100,7 @@ def _check_row(
     if org is not None and ind is not None:
         _level(raw, org, ind, cat, found)
     if ind is not None and period is not None:
-        wanted = collection_kind(cat.setting, ind.level)
+        wanted = collection_kind(cat.setting, ind.level, ind.frequency)
         if period.kind != wanted:
             found.append(
                 _p(
@@ -134,7 +136,25 @@ def _check_row(
         value,
         missing,
         comment,
+        weight,
     )
+
+
+def _weight(
+    raw: RawRow, text: str, ind: IndicatorRef | None, found: list[Problem]
+) -> Decimal | None:
+    """A composite stratum's weight: a plain decimal >= 0, only on vbp indicators."""
+    if not text:
+        return None
+    if ind is not None and not ind.vbp:
+        found.append(
+            _p(raw, "not_allowed", f"{ind.code} is not a vbp stratum: no weight", "weight")
+        )
+        return None
+    if not _DECIMAL.fullmatch(text) or text.startswith("-"):
+        found.append(_p(raw, "bad_weight", f"weight {text!r} is not a decimal >= 0", "weight"))
+        return None
+    return Decimal(text)
 
 
 def _org(raw: RawRow, code: str, cat: Catalogue, found: list[Problem]) -> OrgRef | None:
@@ -199,6 +219,7 @@ def _period(
     cat: Catalogue,
     cache: dict[str, PeriodSpec | str],
     found: list[Problem],
+    ind: IndicatorRef | None = None,
 ) -> PeriodSpec | None:
     if label not in cache:
         try:
@@ -211,7 +232,8 @@ def _period(
     if isinstance(spec, str):
         found.append(_p(raw, "bad_period", spec, "period"))
         return None
-    if spec.year != cat.year:
+    baseline = cat.baseline is not None and ind is not None and ind.vbp
+    if spec.year != cat.year and not (baseline and spec.year == cat.baseline):
         found.append(
             _p(
                 raw,

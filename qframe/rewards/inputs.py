@@ -8,7 +8,8 @@ qframe rules where domain.md §6 is silent:
   £0 (nothing can be paid) unless the policy sets no contract cap, when the pot is the cap;
 - the floor applies only to providers with no minimum-standard breach (domain: "for recipients
   meeting every minimum standard"); the gate is 1 without breaches, `breach_gate` with any;
-- weights: entitlement in pounds; points; or tps = 100 × points / maximum × contract (£).
+- weights: entitlement in pounds; points; or tps = 100 × points / maximum × contract (£);
+  for a VBP run, tps = its Total Performance Score × contract (£) (CMS's linear exchange).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Facts(NamedTuple):
     entitlement_pence: int | None
     entitlement_note: str | None
     breaches: int
+    # VBP runs: the Total Performance Score, and why there is none (None: not a VBP run).
+    tps: Decimal | None = None
+    vbp_status: str | None = None
 
 
 class Terms(NamedTuple):
@@ -62,6 +66,8 @@ def provider_facts(score_run_id: int, commissioner_id: int | None) -> list[Facts
             ProviderScore.entitlement_pence,
             ProviderScore.entitlement_note,
             ProviderScore.breaches,
+            ProviderScore.total_performance_score,
+            ProviderScore.vbp_status,
         )
         .join(Organisation, Organisation.id == ProviderScore.organisation_id)
         .where(ProviderScore.run_id == score_run_id)
@@ -86,6 +92,10 @@ def weight_of(facts: Facts, policy: Policy) -> tuple[Decimal, str | None]:
         return Decimal(facts.entitlement_pence) / HUNDRED, None
     if policy.weight == "points":
         return _decimal(facts.points), None
+    if facts.vbp_status is not None:  # CMS's linear exchange: TPS × base payment
+        if facts.tps is None or facts.contract_pence is None:
+            return Decimal(0), "no Total Performance Score or no contract value, so no TPS weight"
+        return facts.tps * Decimal(facts.contract_pence) / HUNDRED, None
     if facts.contract_pence is None or facts.max_points <= 0:
         return Decimal(0), "no contract value or no points available, so no TPS weight"
     tps = HUNDRED * _decimal(facts.points) / _decimal(facts.max_points)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from math import fsum
 from statistics import median
 
@@ -18,19 +19,19 @@ from qframe.engine.errors import EngineError
 from qframe.engine.flags import funnel_flags
 from qframe.engine.points import score_indicator
 from qframe.engine.types import IndicatorSpec, Observation
-from qframe.engine.vbp import vbp_points
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
+from qframe.scoring.vbp_figures import vbp_column
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
 
 
 @dataclass(frozen=True, slots=True)
 class VbpTerms:
-    """Fixed CMS VBP thresholds for a vbp indicator."""
+    """A vbp indicator's achievement threshold and benchmark (None: a composite)."""
 
-    achievement_threshold: float
-    benchmark: float
+    achievement_threshold: Decimal | None
+    benchmark: Decimal | None
 
 
 @dataclass
@@ -78,10 +79,12 @@ def calculate(
 def _score(
     column: Column, spec: IndicatorSpec, vbp: VbpTerms | None, describe: Mapping[int, str]
 ) -> ScoredColumn:
+    if spec.method == "vbp":
+        # CMS points need each provider's baseline: scoring.vbp_pass.apply_vbp gives them.
+        multiplier = None if spec.multiplier is None else Decimal(repr(spec.multiplier))
+        return vbp_column(spec.measure, multiplier, column.obs)
     try:
-        if vbp is None:
-            return score_column(spec, column.obs)
-        return _score_vbp(column.obs, spec, vbp)
+        return score_column(spec, column.obs)
     except EngineError:
         pass
     # Find the row the engine refused, to say which organisation's data is wrong.
@@ -92,28 +95,6 @@ def _score(
             where = describe.get(org, str(org))
             raise DomainError(f"Cannot score {spec.code} for {where}: {error}") from error
     raise DomainError(f"Cannot score {spec.code}")
-
-
-def _score_vbp(rows: list[Obs], spec: IndicatorSpec, terms: VbpTerms) -> ScoredColumn:
-    # Achievement, status and breach come from the threshold path; only the points differ.
-    base = score_column(_as_threshold(spec, terms), rows)
-    points = [
-        0.0
-        if a is None
-        else spec.max_points
-        * vbp_points(a, terms.achievement_threshold, terms.benchmark, None, spec.polarity).points
-        / 10
-        for a in base.achievement
-    ]
-    return ScoredColumn(base.achievement, points, base.status, base.breach)
-
-
-def _as_threshold(spec: IndicatorSpec, terms: VbpTerms) -> IndicatorSpec:
-    return IndicatorSpec(
-        spec.code, spec.measure, spec.polarity, "threshold", spec.max_points,
-        terms.achievement_threshold, terms.benchmark, spec.multiplier, spec.minimum_standard,
-        spec.min_denominator, spec.group,
-    )  # fmt: skip
 
 
 def _flag_funnel(

@@ -28,7 +28,7 @@ def score(code: str, label: str, version: int | None, final: bool) -> None:
 
     try:
         framework = scorable_framework(code, version)
-        period = find_period(label)
+        period = find_period(label, calendar=True)
         run = score_period(None, framework, period, bar=progress)
         if final:
             finalise_run(None, run)
@@ -37,7 +37,8 @@ def score(code: str, label: str, version: int | None, final: bool) -> None:
     db.session.commit()
     counts = run.counts
     click.echo(
-        f"{framework.code} v{framework.version} {period.label}: run version {run.version} "
+        f"{framework.code} v{framework.version} {period.label}"
+        f"{', from ' + counts['from'] if counts.get('from') else ''}: run version {run.version} "
         f"({run.status}), {counts.get('scores', 0):,} scores for "
         f"{counts.get('providers', 0):,} providers in {counts.get('seconds', 0):.1f} s"
     )
@@ -55,27 +56,41 @@ def scores() -> None:
     "--version", type=int, default=None, help="Framework version (default: latest published)."
 )
 @click.option("--run", "run_version", type=int, default=None, help="Run version (default: latest).")
+@click.option(
+    "--providers", is_flag=True, help="Write the Provider results CSV (one row per provider)."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @with_appcontext
 def export(
-    code: str, label: str, version: int | None, run_version: int | None, output: Path | None
+    code: str,
+    label: str,
+    version: int | None,
+    run_version: int | None,
+    providers: bool,
+    output: Path | None,
 ) -> None:
-    """Write the Scores CSV of the latest run (or --run N) to a file or standard output."""
+    """Write the Scores CSV (or with --providers the Provider results CSV) of the latest run
+    (or --run N) to a file or standard output."""
     from qframe.cli import fail
     from qframe.csvio import write_csv
-    from qframe.scoring.export import HEADER, score_rows
+    from qframe.scoring.export import header, score_rows
     from qframe.scoring.lookup import find_period, run_for, scorable_framework
 
     try:
         run = run_for(scorable_framework(code, version), find_period(label), run_version)
     except DomainError as error:
         fail(error)
-    text = write_csv(HEADER, score_rows(run))
+    if providers:
+        from qframe.scoring.provider_export import provider_header, provider_rows
+
+        text, what = write_csv(provider_header(run), provider_rows(run)), "providers"
+    else:
+        text, what = write_csv(header(run), score_rows(run)), "scores"
     if output is None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {text.count(chr(10)) - 1:,} scores to {output}", err=True)
+        click.echo(f"Wrote {text.count(chr(10)) - 1:,} {what} to {output}", err=True)
 
 
 commands = [score, scores]

@@ -24,6 +24,17 @@ HEADER = (
     "max_points",
     "status",
 )
+VBP_COLUMNS = ("achievement_points", "improvement_points")
+
+
+def has_vbp(run: ScoreRun) -> bool:
+    """Whether the run's framework scores any indicator by the vbp method."""
+    return any(i.method == "vbp" for i in run.framework.indicators)
+
+
+def header(run: ScoreRun) -> tuple[str, ...]:
+    """The Scores CSV header: with achievement and improvement points for vbp frameworks."""
+    return HEADER + VBP_COLUMNS if has_vbp(run) else HEADER
 
 
 def number(value: float | None) -> str:
@@ -44,6 +55,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             Score.points,
             Score.max_points,
             Score.status,
+            Score.achievement_points,
+            Score.improvement_points,
         )
         .join(Organisation, Organisation.id == Score.organisation_id)
         .join(Indicator, Indicator.id == Score.indicator_id)
@@ -53,10 +66,20 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     if org_id is not None:
         stmt = stmt.where(Score.organisation_id == org_id)
     label = run.period.label
-    for org, code, numerator, denominator, achievement, points, top, status in db.session.execute(
-        stmt
-    ):
-        yield [
+    vbp = has_vbp(run)
+    for (
+        org,
+        code,
+        numerator,
+        denominator,
+        achievement,
+        points,
+        top,
+        status,
+        a,
+        i,
+    ) in db.session.execute(stmt):
+        row = [
             org,
             code,
             label,
@@ -67,3 +90,6 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             number(top),
             status,
         ]
+        if vbp:
+            row += ["" if a is None else a, "" if i is None else i]
+        yield row

@@ -125,3 +125,19 @@ def registers(org_ids: set[int]) -> dict[int, dict[str, int]]:
         if org in org_ids:
             found.setdefault(org, {})[group] = size
     return found
+
+
+RANK_WORDS = {1: ("year", "years"), 2: ("quarter", "quarters"), 3: ("month", "months")}
+
+
+def from_sub_periods(
+    rows: Any, period_id: int, inside: dict[int, tuple[int, date]], combined: set[Any]
+) -> str:
+    """Words for the sub-periods a run's figures were built from ("4 quarters")."""
+    used = {row[2] for row in rows if row[2] != period_id and (row[0], row[1]) in combined}
+    if not used:
+        return ""
+    coarsest = min(inside[p][0] for p in used)
+    count = sum(1 for p in used if inside[p][0] == coarsest)
+    one, many = RANK_WORDS.get(coarsest, ("period", "periods"))
+    return f"{count} {one if count == 1 else many}"

@@ -12,7 +12,7 @@ from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 from qframe.periods.labels import BadPeriod, parse_period
-from qframe.periods.models import Period
+from qframe.periods.models import Period, get_or_create_period
 from qframe.scoring.models import ScoreRun
 
 SCORED_STATUSES = ("published", "closed")
@@ -32,13 +32,19 @@ def scorable_framework(code: str, version: int | None = None) -> Framework:
     return framework
 
 
-def find_period(label: str) -> Period:
-    """The stored period for a label; a malformed or unknown label is refused in words."""
+def find_period(label: str, *, calendar: bool = False) -> Period:
+    """The stored period for a label; a malformed or unknown label is refused in words.
+
+    With `calendar` (scoring), periods are calendar facts (domain.md §2): a year exists
+    whether or not anyone submitted a yearly figure, so a well-formed label is stored now.
+    """
     try:
         spec = parse_period(label)
     except BadPeriod as error:
         raise DomainError(str(error)) from error
     period = db.session.scalar(select(Period).where(Period.label == spec.label))
+    if period is None and calendar:
+        return get_or_create_period(spec.label)
     if period is None:
         raise NotFound(f"No data has been recorded for {spec.label}")
     return period

@@ -17,7 +17,7 @@ from qframe.orgs.models import KIND_LABELS, PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.calibration import calibrate
 from qframe.scoring.charts import funnel_chart
-from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.export import header, score_rows
 from qframe.scoring.lookup import get_run_or_404
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.queries import FLAG_WORDS, band, indicators_of, is_latest
@@ -178,7 +178,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
     run = get_run_or_404(run_id, current_user)
     rows = list(score_rows(run, current_user))
     name = f"scores-{run.framework.code}-{run.period.label}-v{run.version}.csv"
-    return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
+    return csv_download(name.replace("/", "-").replace(" ", "-"), header(run), rows)
 
 
 @bp.get("/runs/<int:run_id>/indicators/<int:indicator_id>")

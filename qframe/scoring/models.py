@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -22,14 +23,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
-from qframe.dbtypes import BigId
+from qframe.dbtypes import BigId, ExactDecimal
 from qframe.errors import Immutable
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.periods.models import Period
 
 RUN_STATUSES = ("provisional", "final")
-SCORE_STATUSES = ("scored", "no_eligible", "small_numbers", "missing")
+SCORE_STATUSES = ("scored", "no_eligible", "small_numbers", "missing", "undetermined")
 FUNNEL_FLAGS = ("alarm", "alert", "within", "small_numbers", "no_data")
 
 
@@ -85,6 +86,9 @@ class Score(db.Model):
     funnel_flag: Mapped[str | None] = mapped_column(String(14))
     # True when the row sums the organisation's wards or service lines (or sub-periods).
     rolled_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    # vbp indicators: CMS achievement points (0-10) and improvement points (0-9).
+    achievement_points: Mapped[int | None] = mapped_column(Integer)
+    improvement_points: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_scores_run_org", "run_id", "organisation_id"),
@@ -108,8 +112,31 @@ class ProviderScore(db.Model):
     breaches: Mapped[int] = mapped_column(Integer, default=0)
     alerts: Mapped[int] = mapped_column(Integer, default=0)
     alarms: Mapped[int] = mapped_column(Integer, default=0)
+    # vbp frameworks: normalised domain scores {code: decimal text or None} and the TPS;
+    # vbp_status says why there is no TPS ("too_few_domains", "undetermined").
+    domain_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    total_performance_score: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    vbp_status: Mapped[str | None] = mapped_column(String(20))
 
     __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+
+
+class VbpThreshold(db.Model):
+    """A vbp indicator's achievement threshold and benchmark computed from the baseline data
+    the first time its framework version was scored; frozen with that version from then on."""
+
+    __tablename__ = "vbp_thresholds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    achievement_threshold: Mapped[Decimal] = mapped_column(ExactDecimal)
+    benchmark: Mapped[Decimal] = mapped_column(ExactDecimal)
+    baseline_period: Mapped[str] = mapped_column(String(20))
+    providers: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("framework_id", "indicator_id"),)
 
 
 @event.listens_for(ScoreRun, "before_update")

@@ -23,10 +23,12 @@ from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.orgs.models import PROVIDER_KINDS
 from qframe.periods.models import Period
+from qframe.scoring import vbp, vbp_pass
 from qframe.scoring.calculate import Column, VbpTerms, calculate, status_counts, totals
 from qframe.scoring.entitlement import ProviderFacts, provider_entitlements
 from qframe.scoring.inputs import (
     OrgFacts,
+    from_sub_periods,
     observations,
     open_units,
     organisations,
@@ -48,6 +50,7 @@ from qframe.scoring.rollup import (
 from qframe.scoring.store import write_providers, write_scores
 
 Bar = Callable[[int, str], AbstractContextManager[Any]]
+VBP_PAYMENT = "paid by the linear exchange: allocate with the TPS × contract value weight"
 
 
 def _no_bar(_length: int, _label: str) -> AbstractContextManager[Any]:
@@ -61,7 +64,8 @@ def score_period(
     started = perf_counter()
     _check_scorable(framework, period)
     indicators = {i.id: i for i in framework.indicators}
-    specs, vbp = _specs(indicators.values())
+    terms = vbp.thresholds(framework) if any(i.method == "vbp" for i in indicators.values()) else {}
+    specs, vbp_terms = _specs(indicators.values(), terms)
     infos = {i.id: IndicatorInfo(i.measure, i.level) for i in indicators.values()}
     inside = sub_periods(period)
     valued = {i.id for i in indicators.values() if i.measure not in ("proportion", "rate")}
@@ -73,6 +77,7 @@ def score_period(
         )
     measures = {i: info.measure for i, info in infos.items()}
     direct, combined = select_in_time(observations(rows, values), period.id, inside, measures)
+    built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
     orgs = organisations()
     parents = {org: (facts[0], facts[1]) for org, facts in orgs.items()}
     kinds = {org: facts[0] for org, facts in orgs.items()}
@@ -80,17 +85,24 @@ def score_period(
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
-    stats = calculate(columns, specs, vbp, kinds, {org: f[4] for org, f in orgs.items()})
+    stats = calculate(columns, specs, vbp_terms, kinds, {org: f[4] for org, f in orgs.items()})
+    providers = sorted(org for org in present if kinds.get(org) in PROVIDER_KINDS)
+    scored_vbp = _apply_vbp(framework, terms, columns, [period.id, *inside], providers)
     run = _new_run(actor, framework, period)
     total = sum(len(c.orgs) for c in columns)
     with (bar or _no_bar)(total, f"Scoring {framework.code} {period.label}") as progress:
         write_scores(run, columns, {i: s.max_points for i, s in specs.items()}, progress)
-    providers = sorted(org for org in present if kinds.get(org) in PROVIDER_KINDS)
     units = {org for org in present if kinds.get(org) in ("service_line", "ward")}
     sums, points = totals(columns, specs, providers, {o: ancestors(o, parents) for o in units})
     payment = _payments(framework, indicators, points, orgs)
+    if scored_vbp is not None:
+        # CMS pays VBP from the withhold by the linear exchange (TPS × base payment), not per
+        # indicator: the reward allocation with the tps weight and no caps does it.
+        payment = dict.fromkeys(payment, (None, VBP_PAYMENT))
     if providers:
         write_providers(run, providers, sums, payment)
+    if scored_vbp is not None:
+        vbp.store(run, scored_vbp)
     counts = status_counts(columns)
     counts.update(
         measurements=len(rows),
@@ -98,6 +110,8 @@ def score_period(
         providers=len(providers),
         seconds=round(perf_counter() - started, 3),
     )
+    if built_from:
+        counts["from"] = built_from  # e.g. "4 quarters": shown beside the period
     run.counts = counts
     run.stats = stats
     paid = [pence for pence, _note in payment.values() if pence is not None]
@@ -163,26 +177,48 @@ def _check_scorable(framework: Framework, period: Period) -> None:
         )
 
 
-def _specs(indicators: Any) -> tuple[dict[int, IndicatorSpec], dict[int, VbpTerms]]:
+def _apply_vbp(
+    framework: Framework,
+    terms: dict[int, Any],
+    columns: list[Column],
+    period_ids: list[int],
+    providers: list[int],
+) -> vbp_pass.VbpResult | None:
+    """CMS points with baselines, composites, domain scores and TPS (vbp frameworks only)."""
+    if not terms and not any(i.method == "vbp" for i in framework.indicators):
+        return None
+    measures = vbp.measures(framework, terms)
+    rules, min_domains = vbp.rules(framework)
+    return vbp_pass.apply_vbp(
+        columns,
+        measures,
+        vbp.baselines(framework, measures),
+        vbp.stratum_weights(framework, period_ids),
+        rules,
+        min_domains,
+        set(providers),
+    )
+
+
+def _specs(
+    indicators: Any, terms: dict[int, Any]
+) -> tuple[dict[int, IndicatorSpec], dict[int, VbpTerms]]:
     specs: dict[int, IndicatorSpec] = {}
-    vbp: dict[int, VbpTerms] = {}
+    vbp_terms: dict[int, VbpTerms] = {}
     for i in indicators:
+        at, bm = terms.get(i.id, (None, None))
         if i.method == "vbp":
-            if i.achievement_threshold is None or i.benchmark is None:
-                raise DomainError(
-                    f"{i.code}: vbp scoring needs a fixed achievement threshold and benchmark"
-                )
-            vbp[i.id] = VbpTerms(float(i.achievement_threshold), float(i.benchmark))
+            vbp_terms[i.id] = VbpTerms(at, bm)
         try:
             specs[i.id] = IndicatorSpec(
                 code=i.code,
                 measure=i.measure,
                 polarity=i.polarity,
-                method="threshold",
+                method=i.method,
                 max_points=_float(i.max_points) if i.method == "threshold" else 10.0,
                 # A vbp indicator's band runs from its achievement threshold to its benchmark.
-                lower=_float(i.lower if i.method == "threshold" else i.achievement_threshold),
-                upper=_float(i.upper if i.method == "threshold" else i.benchmark),
+                lower=_float(i.lower if i.method == "threshold" else at),
+                upper=_float(i.upper if i.method == "threshold" else bm),
                 multiplier=_float(i.multiplier),
                 minimum_standard=_float(i.minimum_standard),
                 min_denominator=i.min_denominator,
@@ -190,7 +226,7 @@ def _specs(indicators: Any) -> tuple[dict[int, IndicatorSpec], dict[int, VbpTerm
             )
         except EngineError as error:
             raise DomainError(f"Cannot score {i.code}: {error}") from error
-    return specs, vbp
+    return specs, vbp_terms
 
 
 def _float(value: Any) -> float | None:

@@ -13,10 +13,11 @@ from qframe.frameworks.models import Framework
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.charts import bar_chart, trend_chart
-from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.export import header, score_rows
 from qframe.scoring.lookup import get_run_or_404, get_scored_org_or_404
 from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
+from qframe.scoring.vbp_card import vbp_card
 from qframe.scoring.ward import ward_charts
 from qframe.web.access import login_required, roles_required
 from qframe.web.files import csv_download
@@ -105,6 +106,7 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
         trend=trend_chart(history, "Points achieved (% of maximum)") if history else None,
         history=history,
         latest=is_latest(run),
+        vbp=vbp_card(run, org),
     )
 
 
@@ -114,7 +116,7 @@ def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
     run, org = _card(run_id, org_id)
     rows = list(score_rows(run, current_user, org_id=org.id))
     name = f"scores-{run.framework.code}-{run.period.label}-{org.code}.csv"
-    return csv_download(name.replace("/", "-").replace(" ", "-"), HEADER, rows)
+    return csv_download(name.replace("/", "-").replace(" ", "-"), header(run), rows)
 
 
 @bp.get("/wards/<int:ward_id>")

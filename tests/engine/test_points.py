@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qframe.engine.batch import score_column
 from qframe.engine.errors import InvalidInput, InvalidThresholds
 from qframe.engine.points import score_indicator, score_many, threshold_fraction, threshold_points
 from qframe.engine.types import IndicatorSpec, Observation
@@ -66,7 +67,6 @@ def test_cquin_fraction_is_the_share_of_the_band_achieved():
     ("lower", "upper", "polarity"),
     [
         (90.0, 50.0, "higher_is_better"),
-        (50.0, 50.0, "higher_is_better"),
         (10.0, 20.0, "lower_is_better"),
     ],
 )
@@ -186,3 +186,27 @@ def test_one_more_event_never_raises_points_when_lower_is_better(band, g, nd):
     more = min(numerator + 1, denominator)
     after = threshold_points(100.0 * more / denominator, lower, upper, g, "lower_is_better")
     assert after <= before
+
+
+@pytest.mark.parametrize(
+    ("a", "polarity", "expected"),
+    [
+        # QOF Scotland 2014/15 CVD-PP003(S): lower = upper = 90%, 4 points: a step.
+        (89.99, "higher_is_better", 0.0),
+        (90.0, "higher_is_better", 4.0),
+        (95.0, "higher_is_better", 4.0),
+        # lower is better, step at 10: at or below it full points, above it none
+        (10.0, "lower_is_better", 4.0),
+        (10.01, "lower_is_better", 0.0),
+    ],
+)
+def test_equal_thresholds_are_a_step(a, polarity, expected):
+    threshold = 90.0 if polarity == "higher_is_better" else 10.0
+    assert threshold_points(a, threshold, threshold, 4.0, polarity) == expected
+
+
+def test_a_step_scores_the_same_in_the_batch_path():
+    spec = IndicatorSpec("CVD-PP003(S)", "proportion", "higher_is_better", "threshold", 4.0, 90, 90)
+    # 179/200 = 89.5% → 0; 180/200 = 90% → 4; 190/200 = 95% → 4
+    column = score_column(spec, [(179, 200, None), (180, 200, None), (190, 200, None)])
+    assert column.points == [0.0, 4.0, 4.0]

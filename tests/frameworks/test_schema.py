@@ -203,7 +203,10 @@ BAD_DOCUMENTS = {
     "year spanning two years": (_set("year", "2015/17"), {("year", "invalid_year")}),
     "nesting deeper than the format": (
         _set("indicators.0.scoring.lower", {"value": {"deeper": 1}}),
-        {("indicators[0].scoring.lower", "too_deep")},
+        {
+            ("indicators[0].scoring.lower.value", "too_deep"),
+            ("indicators[0].scoring.lower", "invalid_number"),
+        },
     ),
     "title too long": (_set("title", "x" * 201), {("title", "too_long")}),
     "description too long": (

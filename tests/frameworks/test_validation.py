@@ -76,9 +76,10 @@ def test_threshold_scoring_needs_points_above_zero(max_points):
     assert codes(publish_problems(data)) == {("indicators[0].scoring.max_points", "not_positive")}
 
 
-def test_equal_thresholds_cannot_be_published():
-    data = framework(indicator("A", scoring={"lower": "70", "upper": "70.0"}))
-    assert codes(publish_problems(data)) == {("indicators[0].scoring.upper", "thresholds_equal")}
+def test_equal_thresholds_are_a_step_and_can_be_published():
+    # QOF Scotland 2014/15 CVD-PP003(S): lower 90%, upper 90% (issue #12: this was refused).
+    data = framework(indicator("A", scoring={"lower": "90", "upper": "90.0"}))
+    assert publish_problems(data) == []
 
 
 def test_thresholds_running_against_the_polarity_cannot_be_published():

@@ -55,7 +55,7 @@ def test_score_final_finalises_and_bad_input_exits_with_one_line(runner, tqf, tr
     for args, message in (
         (["--framework", "NOPE", "--period", "2025/26"], "No published framework NOPE"),
         (["--framework", "TQF", "--period", "2025/99"], "consecutive"),
-        (["--framework", "TQF", "--period", "2031/32"], "No data has been recorded"),
+        (["--framework", "TQF", "--period", "2031/32"], "2031/32 is not in TQF's year 2025/26"),
     ):
         result = runner.invoke(args=["score", *args])
         assert result.exit_code == 1
@@ -139,3 +139,18 @@ def test_calibration_page_is_for_drafts_of_the_commissioners_own_frameworks(
     assert client.get(f"/scoring/manage/calibrate/{tqf.id}").status_code == 404  # published
     runs = _db.session.scalars(select(ScoreRun)).all()
     assert len(runs) == 1  # looking changes nothing
+
+
+def test_calibration_of_a_step_counts_providers_at_or_beyond_it(
+    calibration_setup, client, login_as, tree
+):
+    draft, p1 = calibration_setup
+    result = calibrate(draft, p1, 70.0, 70.0)
+    # A step at 70%: 70%, 80%, 90% and 100% earn all the points, 10%..60% none, nobody part.
+    assert (result.counts.zero, result.counts.part, result.counts.full) == (6, 0, 4)
+    assert result.entitlement_pence == 4 * 3_125_00
+    login_as("commissioner", [tree.icb])
+    html = client.get(
+        f"/scoring/manage/calibrate/{draft.id}?indicator={p1.id}&lower=70&upper=70"
+    ).get_data(as_text=True)
+    assert "With a step at <strong>70.00</strong>" in html

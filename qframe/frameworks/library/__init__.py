@@ -47,6 +47,12 @@ LIBRARY: tuple[LibraryEntry, ...] = (
         "publishable",
     ),
     LibraryEntry(
+        "cms-hvbp-fy2024",
+        "CMS Hospital Value-Based Purchasing FY2024 (CMS)",
+        "cms-hvbp-fy2024.json",
+        "publishable",
+    ),
+    LibraryEntry(
         "acute-quality-2025-26",
         "Acute quality framework 2025/26 (demo region)",
         "acute-quality-2025-26.json",
