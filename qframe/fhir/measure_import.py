@@ -22,7 +22,7 @@ from qframe.fhir.codes import (
     label_for,
     parse_measure_url,
 )
-from qframe.fhir.measures import CODES_OPTIONAL, DECIMALS, STRINGS
+from qframe.fhir.measures import CODES_OPTIONAL, DECIMALS, DOMAIN_PARTS, STRINGS, VBP_PARTS
 from qframe.fhir.problems import model_problems, plain, read_bundle
 from qframe.frameworks.io import import_framework, latest_version, parse_framework
 from qframe.frameworks.models import Framework
@@ -42,7 +42,10 @@ SCORING_KEYS = {
     "vbp_weight": "weight",
     "achievement_threshold": "achievement_threshold",
     "benchmark": "benchmark",
+    "floor": "floor",
 }
+# Extensions that may repeat: read as a list of values, in order.
+REPEATED = ("composite-of",)
 _INDICATOR = re.compile(r"indicators\[(\d+)\]")
 
 
@@ -69,7 +72,9 @@ def _extensions(resource: dict[str, Any]) -> dict[str, Any]:
         if not url.startswith(prefix):
             continue
         name = url[len(prefix) :]
-        if "extension" in ext:
+        if name in REPEATED:
+            out.setdefault(name, []).append(_value(ext))
+        elif "extension" in ext:
             out[name] = _complex(ext["extension"])
         else:
             out[name] = _value(ext)
@@ -137,6 +142,8 @@ def _indicator(resource: dict[str, Any], ext: dict[str, Any], notes: list[str]) 
         item["min_denominator"] = ext["min-denominator"]
     if ext.get("prevalence-adjusted"):
         item["prevalence_adjusted"] = True
+    if ext.get("composite-of"):
+        item["scoring"]["composite_of"] = ext["composite-of"]
     if measure == "rate" and ext.get("multiplier") is None:
         item["multiplier"] = Decimal(1)
         notes.append(f"{code}: a ratio without a multiplier; read as per 1, check it")
@@ -156,13 +163,24 @@ def _framework_fields(first: dict[str, Any], ext: dict[str, Any]) -> dict[str, A
             year = label_for(date.fromisoformat(period["start"]), date.fromisoformat(period["end"]))
         except ValueError:
             year = None
+    vbp = {key: about[name] for key, (name, _) in VBP_PARTS.items() if about.get(name) is not None}
     return {
         "code": about.get("code"),
         "title": about.get("title") or about.get("code"),
         "year": year,
         "setting": about.get("setting") or "mixed",
         "payment_model": about.get("payment-model") or "points",
+        "vbp": vbp or None,
     }
+
+
+def _domain(parts: dict[str, Any]) -> dict[str, Any]:
+    """A domain's Framework JSON from its extension parts (code, title, VBP weights)."""
+    domain = {"code": parts.get("code"), "title": parts.get("title") or parts.get("code")}
+    for key, (name, _) in DOMAIN_PARTS.items():
+        if parts.get(name) is not None:
+            domain[key] = parts[name]
+    return domain
 
 
 def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list[int]]:
@@ -172,7 +190,7 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
     entries = read_bundle(source, problems, envelope) or []
     notes: list[str] = []
     indicators: list[dict[str, Any]] = []
-    domains: dict[str, str] = {}
+    domains: dict[str, dict[str, Any]] = {}
     where: list[int] = []
     head: dict[str, Any] | None = None
     for i, resource in entries:
@@ -202,7 +220,7 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
             )
         listed = (ext.get("framework") or {}).get("domains") or []
         for domain in [*listed, ext.get("domain") or {"code": "MAIN", "title": "Measures"}]:
-            domains.setdefault(domain.get("code"), domain.get("title") or domain.get("code"))
+            domains.setdefault(domain.get("code"), _domain(domain))
         indicators.append(_indicator(resource, ext, notes))
         where.append(i)
     if head is not None and not head["code"]:
@@ -222,10 +240,12 @@ def framework_data(source: bytes | str) -> tuple[dict[str, Any], list[str], list
         raise ValidationFailed(REFUSED, problems)
     assert head is not None  # noqa: S101 - read_bundle refuses a bundle without entries
     model = head.pop("payment_model")
+    if head["vbp"] is None:
+        del head["vbp"]
     data = {
         **head,
         "payment": PLACEHOLDER_PAYMENT.get(model, {"model": model}),
-        "domains": [{"code": c, "title": t} for c, t in domains.items()],
+        "domains": list(domains.values()),
         "indicators": indicators,
     }
     notes.insert(

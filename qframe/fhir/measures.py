@@ -34,12 +34,24 @@ DECIMALS = {
     "vbp_weight": "vbp-weight",
     "achievement_threshold": "achievement-threshold",
     "benchmark": "benchmark",
+    "floor": "floor",
     "minimum_standard": "minimum-standard",
     "multiplier": "multiplier",
     "weight": "payment-weight",
 }
 CODES = {"measure": "measure-type", "method": "scoring-method", "level": "level"}
-CODES_OPTIONAL = {"data_source": "data-source"}
+CODES_OPTIONAL = {"data_source": "data-source", "frequency": "frequency"}
+# Domain column → (sub-extension name, FHIR value type), only when set (VBP rules).
+DOMAIN_PARTS = {
+    "weight": ("weight", "Decimal"),
+    "min_measures": ("min-measures", "Integer"),
+    "consistency_points": ("consistency-points", "Decimal"),
+}
+# Framework JSON `vbp.<key>` → (sub-extension of `framework`, FHIR value type).
+VBP_PARTS = {
+    "baseline_period": ("baseline-period", "String"),
+    "min_domains": ("min-domains", "Integer"),
+}
 STRINGS = {"group": "indicator-group", "unit": "unit"}
 CRITERIA = {
     "numerator": "Patients or events meeting the indicator, as submitted by the provider",
@@ -88,19 +100,30 @@ def indicator_extensions(indicator: Indicator) -> list[dict[str, Any]]:
         out.append(_ext("min-denominator", "Integer", indicator.min_denominator))
     if indicator.prevalence_adjusted:
         out.append(_ext("prevalence-adjusted", "Boolean", True))
+    # A composite's strata, one repeated extension each, in order.
+    out += [_ext("composite-of", "String", code) for code in indicator.composite_of or []]
     out.append({"url": ext_url("domain"), "extension": _domain_parts(indicator.domain)})
     return out
 
 
 def _domain_parts(domain: FrameworkDomain) -> list[dict[str, Any]]:
-    return [
+    parts: list[dict[str, Any]] = [
         {"url": "code", "valueString": domain.code},
         {"url": "title", "valueString": domain.title},
     ]
+    for column, (name, kind) in DOMAIN_PARTS.items():
+        value = getattr(domain, column)
+        if value is not None:
+            parts.append({"url": name, f"value{kind}": _typed(kind, value)})
+    return parts
+
+
+def _typed(kind: str, value: Any) -> Any:
+    return Decimal(value) if kind == "Decimal" else int(value) if kind == "Integer" else value
 
 
 def framework_extension(framework: Framework) -> dict[str, Any]:
-    """The framework a Measure belongs to (code, version, title, year, setting, payment model)."""
+    """The framework a Measure belongs to (code, version, title, year, setting, payment, vbp)."""
     parts: list[dict[str, Any]] = [
         {"url": "code", "valueString": framework.code},
         {"url": "version", "valueInteger": framework.version},
@@ -109,6 +132,10 @@ def framework_extension(framework: Framework) -> dict[str, Any]:
         {"url": "setting", "valueCode": framework.setting},
         {"url": "payment-model", "valueCode": framework.payment_model},
     ]
+    for key, (name, kind) in VBP_PARTS.items():
+        value = (framework.vbp or {}).get(key)
+        if value is not None:
+            parts.append({"url": name, f"value{kind}": _typed(kind, value)})
     # Every domain in order, so that a domain without indicators survives a round trip.
     for domain in sorted(framework.domains, key=lambda d: d.position):
         parts.append({"url": "domain", "extension": _domain_parts(domain)})

@@ -13,7 +13,7 @@ from qframe.frameworks.library import LIBRARY
 
 SLUGS = [entry.slug for entry in LIBRARY]
 # Everything a framework is scored by; payment amounts have no place in a FHIR Measure.
-KEPT = ("code", "title", "year", "setting", "domains", "indicators")
+KEPT = ("code", "title", "year", "setting", "vbp", "domains", "indicators")
 
 
 def _round_trip(db, tree, framework):  # type: ignore[no-untyped-def]
