@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from qframe.database import discard_changes
 from qframe.extensions import db
 from qframe.web.access import login_required
 
@@ -35,7 +36,7 @@ def healthz():  # type: ignore[no-untyped-def]
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         with contextlib.suppress(SQLAlchemyError):
-            db.session.rollback()
+            discard_changes()
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
 

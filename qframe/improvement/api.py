@@ -8,13 +8,12 @@ from flask import Blueprint, jsonify, url_for
 from flask_login import current_user
 
 from qframe.api.helpers import json_body, load_or_fail
-from qframe.extensions import db
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .models import ImprovementPlan, PlanRun
 from .runs import approve_run, get_plan_or_404, get_run_or_404, plans_in_scope, propose_run
 from .schemas import ProposeSchema
-from .views import MANAGERS, plan_runs
+from .views import plan_runs
 
 bp = Blueprint("improvement_api", __name__, url_prefix="/api/v1/improvement")
 
@@ -86,7 +85,7 @@ def _run(plan: ImprovementPlan, run: PlanRun) -> dict[str, Any]:
 
 
 @bp.get("/plans")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def plans():  # type: ignore[no-untyped-def]
     return jsonify(
         [
@@ -102,36 +101,34 @@ def plans():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/plans/<int:plan_id>")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def plan(plan_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_plan(get_plan_or_404(plan_id, current_user)))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     found = get_plan_or_404(plan_id, current_user)
     return jsonify(_run(found, get_run_or_404(found, run_id)))
 
 
 @bp.post("/plans/<int:plan_id>/runs")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def propose(plan_id: int):  # type: ignore[no-untyped-def]
     found = get_plan_or_404(plan_id, current_user)
     options = load_or_fail(ProposeSchema(), json_body())
     record = propose_run(
         current_user, found, options["min_gain_per_million"], options["min_per_provider"]
     )
-    db.session.commit()
     return jsonify(_run(found, record)), 201
 
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/approve")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def approve(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     found = get_plan_or_404(plan_id, current_user)
     record = approve_run(current_user, get_run_or_404(found, run_id))
-    db.session.commit()
     return jsonify(_run(found, record))
 
 

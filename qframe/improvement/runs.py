@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
-from qframe.auth.scope import in_scope_clause, org_in_scope, scope_org_ids
+from qframe.auth.permissions import can, in_scope_clause, org_in_scope, scope_org_ids
 from qframe.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.optimiser import InvalidInput, SolverFailed
@@ -20,7 +20,6 @@ from qframe.optimiser.portfolio_curve import trade_off
 from .importer import to_projects
 from .models import ImprovementPlan, PlanRun, PlanRunLine
 
-APPROVERS = ("commissioner", "finance")
 # A proven optimum can take far longer than a page can wait on a national-size portfolio (see
 # the benchmark); runs stop within 0.01% of the best possible gain and show the gap.
 GAP, TIME_LIMIT_S = 1e-4, 120
@@ -130,7 +129,7 @@ def _labelled(plan: ImprovementPlan, detail: str) -> str:
 
 def approve_run(actor: Any, run: PlanRun) -> PlanRun:
     """Another commissioner or finance user approves a proposal; the approved one is superseded."""
-    if actor.role not in APPROVERS:
+    if not can(actor, "manage_improvement_plans"):
         raise Forbidden("Only a commissioner or finance user can approve a plan")
     if run.status != "proposed":
         raise Conflict(f"Run {run.id} is {run.status}: only a proposed run can be approved")

@@ -8,13 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import in_scope_clause, scope_org_ids
+from qframe.auth.permissions import in_scope_clause, requires, scope_org_ids
 from qframe.errors import ValidationFailed
 from qframe.extensions import db
 from qframe.money import pence_to_pounds
 from qframe.orgs.models import Organisation
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download, read_upload
+from qframe.web.transaction import discard_changes
 
 from . import chart
 from .forms import ImportForm, ProposeForm
@@ -29,7 +29,6 @@ from .runs import (
 )
 
 bp = Blueprint("improvement", __name__, url_prefix="/improvement")
-MANAGERS = ("commissioner", "finance")
 REASONS = {
     "budget": "budget",
     "capacity": "staff capacity",
@@ -54,13 +53,13 @@ def _commissioners() -> list[Organisation]:
 
 
 @bp.get("/")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def index():  # type: ignore[no-untyped-def]
     return render_template("improvement/index.html", plans=plans_in_scope(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def new():  # type: ignore[no-untyped-def]
     form = ImportForm()
     form.commissioner.choices = [(o.id, o.name) for o in _commissioners()]
@@ -72,12 +71,11 @@ def new():  # type: ignore[no-untyped-def]
             _n, projects = read_upload(form.projects.data)
             plan = import_plan(current_user, commissioner, form.title.data, years, projects)
         except ValidationFailed as error:
-            db.session.rollback()
+            discard_changes()
             problems, status = error.problems or [], 422
             if not problems:
                 flash(error.message, "error")
         else:
-            db.session.commit()
             flash(f"Plan imported with {len(plan.projects)} projects.", "success")
             return redirect(url_for("improvement.show", plan_id=plan.id))
     elif form.is_submitted():
@@ -102,13 +100,13 @@ def plan_runs(plan: Any) -> list[Any]:
 
 
 @bp.get("/<int:plan_id>")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def show(plan_id: int):  # type: ignore[no-untyped-def]
     return _show(get_plan_or_404(plan_id, current_user), ProposeForm())
 
 
 @bp.post("/<int:plan_id>/runs")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def propose(plan_id: int):  # type: ignore[no-untyped-def]
     plan = get_plan_or_404(plan_id, current_user)
     form = ProposeForm()
@@ -119,15 +117,14 @@ def propose(plan_id: int):  # type: ignore[no-untyped-def]
             current_user, plan, form.min_gain_per_million.data, form.min_per_provider.data
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(plan, form, error.problems, 422)
-    db.session.commit()
     flash("Plan optimised. Another person must approve it before it is agreed.", "success")
     return redirect(url_for("improvement.run", plan_id=plan.id, run_id=run.id))
 
 
 @bp.get("/<int:plan_id>/runs/<int:run_id>")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     plan = get_plan_or_404(plan_id, current_user)
     record = get_run_or_404(plan, run_id)
@@ -144,17 +141,16 @@ def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:plan_id>/runs/<int:run_id>/approve")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def approve(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     plan = get_plan_or_404(plan_id, current_user)
     approve_run(current_user, get_run_or_404(plan, run_id))
-    db.session.commit()
     flash("Plan approved: it is now fixed. A change is a new run.", "success")
     return redirect(url_for("improvement.run", plan_id=plan.id, run_id=run_id))
 
 
 @bp.get("/<int:plan_id>/runs/<int:run_id>.csv")
-@roles_required(*MANAGERS)
+@requires("manage_improvement_plans")
 def export(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
     plan = get_plan_or_404(plan_id, current_user)
     return csv_download(
@@ -199,6 +195,6 @@ def export_rows(plan: Any, record: Any) -> tuple[list[str], list[list[Any]]]:
 
 
 @bp.get("/funded")
-@roles_required("provider_lead")
+@requires("read_funded_projects")
 def funded():  # type: ignore[no-untyped-def]
     return render_template("improvement/funded.html", lines=funded_for(current_user))

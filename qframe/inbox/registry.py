@@ -1,6 +1,6 @@
 """The inbox source registry: one function per kind of waiting work.
 
-A feature adds its own source with `@source("Heading", roles=(...))`; the function takes the
+A feature adds its own source with `@source("Heading", capability="...")`; the function takes the
 signed-in user and today's date and returns InboxItems (each with the link that does the job).
 """
 
@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from qframe.auth.permissions import can
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,18 @@ class InboxItem:
 @dataclass(frozen=True)
 class Source:
     heading: str
-    roles: tuple[str, ...]
+    capability: str
     find: Callable[[Any, date], list[InboxItem]]
 
 
 SOURCES: list[Source] = []
 
 
-def source(heading: str, roles: tuple[str, ...]) -> Callable[..., Any]:
-    """Register an inbox source for these roles (admins see every source)."""
+def source(heading: str, capability: str) -> Callable[..., Any]:
+    """Register an inbox source for users holding the capability (unscoped users see every one)."""
 
     def register(find: Callable[[Any, date], list[InboxItem]]) -> Callable[..., Any]:
-        SOURCES.append(Source(heading, roles, find))
+        SOURCES.append(Source(heading, capability, find))
         return find
 
     return register
@@ -45,7 +47,9 @@ def inbox_for(user: Any, today: date) -> list[tuple[str, list[InboxItem]]]:
     """Each of the user's sources with what waits in it (empty sources left out)."""
     found = []
     for src in SOURCES:
-        if user.role != "admin" and user.role not in src.roles:
+        # "all_organisations" (admin) keeps the old rule that admins see every source, including
+        # approve_rewards and receive_appraisal_reminders, which admin does not hold.
+        if not (can(user, src.capability) or can(user, "all_organisations")):
             continue
         items = src.find(user, today)
         if items:

@@ -8,7 +8,7 @@ from typing import Any, cast
 from flask import url_for
 from sqlalchemy import func, select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import can, in_scope_clause
 from qframe.extensions import db
 from qframe.inbox.registry import InboxItem, source
 from qframe.web.templating import money
@@ -17,13 +17,13 @@ LIMIT = 50
 CLOSING_SOON = timedelta(days=7)
 
 
-@source("Allocation runs awaiting your approval", roles=("finance",))
+@source("Allocation runs awaiting your approval", capability="approve_rewards")
 def runs_to_approve(user: Any, today: date) -> list[InboxItem]:
     from qframe.rewards.models import AllocationRun
     from qframe.rewards.reports import visible_runs
 
     stmt = visible_runs(user).where(AllocationRun.status == "proposed")
-    if user.role != "admin":
+    if not can(user, "all_organisations"):  # admin sees every proposed run, as before
         stmt = stmt.where(AllocationRun.created_by_id.is_not(None))
         stmt = stmt.where(AllocationRun.created_by_id != user.id)
     return [
@@ -39,7 +39,7 @@ def runs_to_approve(user: Any, today: date) -> list[InboxItem]:
     ]
 
 
-@source("Declarations to approve", roles=("commissioner",))
+@source("Declarations to approve", capability="approve_declarations")
 def declarations_to_approve(user: Any, today: date) -> list[InboxItem]:
     from qframe.frameworks.models import Framework
     from qframe.measurements.models import Declaration
@@ -70,7 +70,7 @@ def declarations_to_approve(user: Any, today: date) -> list[InboxItem]:
     ]
 
 
-@source("Virements waiting for finance", roles=("finance",))
+@source("Virements waiting for finance", capability="manage_budgets")
 def virements_pending(user: Any, today: date) -> list[InboxItem]:
     from qframe.budgets.models import BudgetHolder, Virement
     from qframe.orgs.models import Organisation
@@ -95,7 +95,7 @@ def virements_pending(user: Any, today: date) -> list[InboxItem]:
     ]
 
 
-@source("Overdue appraisals", roles=("clinical_director", "nurse_manager"))
+@source("Overdue appraisals", capability="receive_appraisal_reminders")
 def overdue_appraisals(user: Any, today: date) -> list[InboxItem]:
     from qframe.appraisal.models import Appraisal, StaffMember
 
@@ -123,10 +123,7 @@ def overdue_appraisals(user: Any, today: date) -> list[InboxItem]:
     ]
 
 
-@source(
-    "Collection windows closing this week",
-    roles=("provider_lead", "clinical_director", "nurse_manager"),
-)
+@source("Collection windows closing this week", capability="see_windows_closing")
 def windows_closing(user: Any, today: date) -> list[InboxItem]:
     from qframe.frameworks.models import Framework
     from qframe.measurements.models import CollectionWindow

@@ -163,7 +163,7 @@ def save_all(org_id: int):  # type: ignore[no-untyped-def]
     ]
     result = save_grid(current_user, framework, org, indicators, period, request.form)
     if result.problems:
-        db.session.rollback()
+        discard_changes()
         flash(
             f"Nothing was saved: {result.problems} problem{'s' if result.problems != 1 else ''}"
             " to fix below. Everything you typed is still here.",
@@ -178,7 +178,6 @@ def save_all(org_id: int):  # type: ignore[no-untyped-def]
             general=result.general,
         )
         return page, 422
-    db.session.commit()
     flash(
         f"Saved {result.saved} value{'s' if result.saved != 1 else ''} for {org.code}, {period}"
         + (f" ({result.unchanged} unchanged)." if result.unchanged else "."),

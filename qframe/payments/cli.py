@@ -6,7 +6,6 @@ import click
 from flask.cli import with_appcontext
 
 from qframe.errors import DomainError
-from qframe.extensions import db
 
 
 @click.group("payments")
@@ -29,7 +28,6 @@ def post(code: str, version: int | None) -> None:
         done = post_year(None, framework)
     except DomainError as error:
         fail(error)
-    db.session.commit()
     click.echo(
         f"{framework.code} {framework.year}: {done.new} new statements, {done.adjusted} "
         f"adjusted, {done.unchanged} unchanged, {done.no_entitlement} without an entitlement"

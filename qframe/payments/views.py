@@ -5,19 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from qframe.auth.scope import get_provider_or_404
+from qframe.auth.permissions import get_provider_or_404, requires
 from qframe.money import pence_to_pounds
 from qframe.payments.services import month_label, statement
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
-ROLES = ("commissioner", "finance", "provider_lead")
 CSV_HEADER = ["framework", "year", "month", "kind", "amount", "why"]
 
 
 @bp.get("/orgs/<int:org_id>")
-@roles_required(*ROLES)
+@requires("read_payment_statements")
 def show(org_id: int):  # type: ignore[no-untyped-def]
     org = get_provider_or_404(org_id, current_user)
     lines = [
@@ -28,7 +26,7 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/orgs/<int:org_id>/statement.csv")
-@roles_required(*ROLES)
+@requires("read_payment_statements")
 def csv(org_id: int):  # type: ignore[no-untyped-def]
     org = get_provider_or_404(org_id, current_user)
     rows = (
