@@ -84,6 +84,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "commissioner": frozenset(
         {
             "browse",
+            "approve_improvement_plans",  # never the proposer: see improvement.runs
             "manage_frameworks",
             "manage_collection",
             "manage_scoring",
@@ -108,6 +109,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_budgets",
             "manage_rewards",
             "approve_rewards",  # never the proposer: see rewards.services.may_approve
+            "approve_improvement_plans",  # never the proposer: see improvement.runs
         }
     ),
     "provider_lead": _PROVIDER_STAFF

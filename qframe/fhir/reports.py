@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.measurereport import MeasureReport
 from sqlalchemy import and_, select, true
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.engine.achievement import achievement
 from qframe.extensions import db
 from qframe.fhir.codes import (

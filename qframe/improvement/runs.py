@@ -129,7 +129,7 @@ def _labelled(plan: ImprovementPlan, detail: str) -> str:
 
 def approve_run(actor: Any, run: PlanRun) -> PlanRun:
     """Another commissioner or finance user approves a proposal; the approved one is superseded."""
-    if not can(actor, "manage_improvement_plans"):
+    if not can(actor, "approve_improvement_plans"):
         raise Forbidden("Only a commissioner or finance user can approve a plan")
     if run.status != "proposed":
         raise Conflict(f"Run {run.id} is {run.status}: only a proposed run can be approved")

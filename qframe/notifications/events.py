@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from qframe.auth.models import User
-from qframe.auth.scope import org_in_scope
+from qframe.auth.permissions import org_in_scope
 from qframe.extensions import db
 from qframe.notifications.services import email_enabled, notify
 from qframe.web.templating import money

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from qframe.auth.scope import in_scope_clause, scope_org_ids
+from qframe.auth.permissions import in_scope_clause, scope_org_ids
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, true
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.money import pence_to_pounds

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
