@@ -7,11 +7,10 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .models import Assessment
 from .services import assessments_in_scope, get_assessment_or_404
-from .views import READERS
 
 bp = Blueprint("assessment_api", __name__, url_prefix="/api/v1/assessments")
 
@@ -38,13 +37,13 @@ def _one(a: Assessment) -> dict[str, Any]:
 
 
 @bp.get("")
-@roles_required(*READERS)
+@requires("read_assessments")
 def index():  # type: ignore[no-untyped-def]
     return jsonify([_one(a) for a in assessments_in_scope(current_user)])
 
 
 @bp.get("/<int:assessment_id>")
-@roles_required(*READERS)
+@requires("read_assessments")
 def one(assessment_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_one(get_assessment_or_404(assessment_id, current_user)))
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from qframe.auth.models import User, UserScope
+from qframe.auth.permissions import roles_with
 from qframe.extensions import db
 from qframe.notifications.services import notify
 
@@ -19,7 +20,11 @@ def _leads(org_ids: set[int]) -> dict[int, list[int]]:
     rows = db.session.execute(
         select(UserScope.organisation_id, User.id)
         .join(User, User.id == UserScope.user_id)
-        .where(UserScope.organisation_id.in_(org_ids), User.role == "provider_lead", User.active)
+        .where(
+            UserScope.organisation_id.in_(org_ids),
+            User.role.in_(roles_with("complete_assessments")),
+            User.active,
+        )
     ).all()
     out: dict[int, list[int]] = {}
     for org_id, user_id in rows:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
-from qframe.auth.scope import in_scope_clause, org_in_scope, scope_org_ids
+from qframe.auth.permissions import can, in_scope_clause, org_in_scope, scope_org_ids
 from qframe.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -166,7 +166,7 @@ def submit_assessment(actor: Any, assessment: Assessment) -> None:
 
 def review_assessment(actor: Any, assessment: Assessment, accept: bool, note: str) -> None:
     """The commissioner accepts (fixing it) or returns it with a note saying what to change."""
-    if actor.role not in ("commissioner", "admin"):
+    if not can(actor, "review_assessments"):
         raise Forbidden("Only a commissioner reviews a baseline assessment")
     if assessment.status != "submitted":
         raise Conflict(f"This assessment is {assessment.status}: only a submitted one is reviewed")

@@ -9,12 +9,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_provider_or_404, in_scope_clause, scope_org_ids
+from qframe.auth.permissions import (
+    can,
+    get_provider_or_404,
+    in_scope_clause,
+    requires,
+    scope_org_ids,
+)
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 from .models import RATINGS, Assessment
 from .services import (
@@ -27,7 +33,6 @@ from .services import (
 )
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
-READERS = ("commissioner", "provider_lead")
 TAGS = {"draft": "tag-off", "submitted": "tag-info", "returned": "tag-warn", "accepted": "tag-ok"}
 
 
@@ -47,20 +52,20 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
     return render_template(
         "assessment/index.html",
         items=assessments_in_scope(current_user),
-        providers=_providers() if current_user.role in ("commissioner", "admin") else [],
+        providers=_providers() if can(current_user, "review_assessments") else [],
         problems=problems or [],
         today=date.today(),
     ), status
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("read_assessments")
 def index():  # type: ignore[no-untyped-def]
     return _index()
 
 
 @bp.post("/start")
-@roles_required("commissioner")
+@requires("review_assessments")
 def start():  # type: ignore[no-untyped-def]
     org_id = request.form.get("org", "")
     org = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
@@ -73,9 +78,8 @@ def start():  # type: ignore[no-untyped-def]
             current_user, org, request.form.get("year", "").strip(), due, date.today()
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _index(error.problems, 422)
-    db.session.commit()
     flash(f"Baseline assessment requested from {org.name}, due {due:%-d %B %Y}.", "success")
     return redirect(url_for("assessment.show", assessment_id=found.id))
 
@@ -91,13 +95,13 @@ def _show(found: Assessment, problems: list[Problem] | None = None, status: int 
 
 
 @bp.get("/<int:assessment_id>")
-@roles_required(*READERS)
+@requires("read_assessments")
 def show(assessment_id: int):  # type: ignore[no-untyped-def]
     return _show(get_assessment_or_404(assessment_id, current_user))
 
 
 @bp.post("/<int:assessment_id>")
-@roles_required("provider_lead")
+@requires("complete_assessments")
 def save(assessment_id: int):  # type: ignore[no-untyped-def]
     found = get_assessment_or_404(assessment_id, current_user)
     rows = {
@@ -113,24 +117,22 @@ def save(assessment_id: int):  # type: ignore[no-untyped-def]
         if request.form.get("submit") == "yes":
             submit_assessment(current_user, found)
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(get_assessment_or_404(assessment_id, current_user), error.problems, 422)
-    db.session.commit()
     flash("Submitted to the commissioner." if found.status == "submitted" else "Saved.", "success")
     return redirect(url_for("assessment.show", assessment_id=found.id))
 
 
 @bp.post("/<int:assessment_id>/review")
-@roles_required("commissioner")
+@requires("review_assessments")
 def review(assessment_id: int):  # type: ignore[no-untyped-def]
     found = get_assessment_or_404(assessment_id, current_user)
     accept = request.form.get("decision") == "accept"
     try:
         review_assessment(current_user, found, accept, request.form.get("note", ""))
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(found, error.problems, 422)
-    db.session.commit()
     flash(
         "Accepted: the assessment is now fixed." if accept else "Returned to the provider.",
         "success",
@@ -139,7 +141,7 @@ def review(assessment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/assessments.csv")
-@roles_required(*READERS)
+@requires("read_assessments")
 def export():  # type: ignore[no-untyped-def]
     header = ["organisation", "year", "status", "due_on", "area", "rating", "evidence", "named"]
     rows = [

@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .models import DevelopmentPlan
 from .services import get_plan_or_404, plans_in_scope, progress_words, statuses
-from .views import READERS
 
 bp = Blueprint("devplans_api", __name__, url_prefix="/api/v1/development-plans")
 
@@ -45,13 +44,13 @@ def _one(plan: DevelopmentPlan) -> dict[str, Any]:
 
 
 @bp.get("")
-@roles_required(*READERS)
+@requires("read_development_plans")
 def index():  # type: ignore[no-untyped-def]
     return jsonify([_one(p) for p in plans_in_scope(current_user)])
 
 
 @bp.get("/<int:plan_id>")
-@roles_required(*READERS)
+@requires("read_development_plans")
 def one(plan_id: int):  # type: ignore[no-untyped-def]
     return jsonify(_one(get_plan_or_404(plan_id, current_user)))
 

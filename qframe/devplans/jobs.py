@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from qframe.auth.models import User, UserScope
+from qframe.auth.permissions import roles_with
 from qframe.extensions import db
 from qframe.notifications.services import notify
 
@@ -31,7 +32,7 @@ def notify_overdue(today: date) -> str:
             select(User.id)
             .join(UserScope, UserScope.user_id == User.id)
             .where(UserScope.organisation_id == plan.organisation_id, User.active)
-            .where(User.role == "provider_lead")
+            .where(User.role.in_(roles_with("write_development_plans")))
         )
         notify(
             list(leads),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
-from qframe.auth.scope import in_scope_clause, org_in_scope, scope_org_ids
+from qframe.auth.permissions import in_scope_clause, org_in_scope, scope_org_ids
 from qframe.commitments.services import _readings
 from qframe.commitments.status import commitment_status, target_problem
 from qframe.csvio import parse_decimal, read_csv

@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qframe.auth.scope import get_provider_or_404
+from qframe.auth.permissions import get_provider_or_404, requires
 from qframe.errors import Problem, ValidationFailed
-from qframe.extensions import db
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download, read_upload
+from qframe.web.transaction import discard_changes
 
 from .services import (
     get_milestone_or_404,
@@ -35,7 +34,6 @@ def _devplan_progress(code: str, year: str) -> list[tuple[str, str]]:
     return report_progress(code, year, date.today())
 
 
-READERS = ("commissioner", "provider_lead")
 TAGS = {
     "met": "tag-ok", "signed off": "tag-ok", "on track": "tag-ok", "open": "tag-info",
     "awaiting data": "tag-off", "at risk": "tag-warn", "overdue": "tag-bad", "missed": "tag-bad",
@@ -59,13 +57,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("read_development_plans")
 def index():  # type: ignore[no-untyped-def]
     return _index()
 
 
 @bp.post("/")
-@roles_required("provider_lead")
+@requires("write_development_plans")
 def create():  # type: ignore[no-untyped-def]
     form = request.form
     org_id = form.get("org", "")
@@ -90,9 +88,8 @@ def create():  # type: ignore[no-untyped-def]
             data,
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _index(error.problems or [Problem("file", error.message)], 422)
-    db.session.commit()
     flash("Development plan imported.", "success")
     return redirect(url_for("devplans.show", plan_id=plan.id))
 
@@ -109,13 +106,13 @@ def _show(plan: Any, problems: list[Problem] | None = None, status: int = 200) -
 
 
 @bp.get("/<int:plan_id>")
-@roles_required(*READERS)
+@requires("read_development_plans")
 def show(plan_id: int):  # type: ignore[no-untyped-def]
     return _show(get_plan_or_404(plan_id, current_user))
 
 
 @bp.post("/<int:plan_id>/milestones/<int:milestone_id>/sign-off")
-@roles_required("provider_lead")
+@requires("write_development_plans")
 def sign(plan_id: int, milestone_id: int):  # type: ignore[no-untyped-def]
     plan = get_plan_or_404(plan_id, current_user)
     milestone = get_milestone_or_404(plan, milestone_id)
@@ -127,15 +124,14 @@ def sign(plan_id: int, milestone_id: int):  # type: ignore[no-untyped-def]
             request.form.get("evidence", ""),
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(plan, error.problems, 422)
-    db.session.commit()
     flash("Milestone signed off.", "success")
     return redirect(url_for("devplans.show", plan_id=plan.id))
 
 
 @bp.get("/milestones.csv")
-@roles_required(*READERS)
+@requires("read_development_plans")
 def export():  # type: ignore[no-untyped-def]
     today = date.today()
     rows = []

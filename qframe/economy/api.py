@@ -7,16 +7,16 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .services import economy
-from .views import ROLES, icb_or_404
+from .views import icb_or_404
 
 bp = Blueprint("economy_api", __name__, url_prefix="/api/v1/economy")
 
 
 @bp.get("/<int:icb_id>")
-@roles_required(*ROLES)
+@requires("read_health_economy")
 def show(icb_id: int):  # type: ignore[no-untyped-def]
     e = economy(icb_or_404(icb_id))
     codes = {o.id: o.code for o in e.providers}

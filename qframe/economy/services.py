@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qframe.auth.scope import in_scope_clause
+from qframe.auth.permissions import in_scope_clause
 from qframe.engine.economy import (
     QuarterTest,
     SystemLevel,

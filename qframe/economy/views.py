@@ -7,16 +7,14 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from qframe.auth.scope import get_org_or_404
+from qframe.auth.permissions import get_org_or_404, requires
 from qframe.engine.economy import ALPHA
 from qframe.orgs.models import Organisation
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
 
 from .services import economy, icbs_in_scope
 
 bp = Blueprint("economy", __name__, url_prefix="/economy")
-ROLES = ("commissioner",)
 
 
 def icb_or_404(icb_id: int) -> Organisation:
@@ -27,13 +25,13 @@ def icb_or_404(icb_id: int) -> Organisation:
 
 
 @bp.get("/")
-@roles_required(*ROLES)
+@requires("read_health_economy")
 def index():  # type: ignore[no-untyped-def]
     return render_template("economy/index.html", icbs=icbs_in_scope(current_user))
 
 
 @bp.get("/<int:icb_id>")
-@roles_required(*ROLES)
+@requires("read_health_economy")
 def show(icb_id: int):  # type: ignore[no-untyped-def]
     return render_template("economy/show.html", e=economy(icb_or_404(icb_id)), alpha=ALPHA)
 
@@ -43,7 +41,7 @@ def _pct(value: float | None) -> str:
 
 
 @bp.get("/<int:icb_id>/economy.csv")
-@roles_required(*ROLES)
+@requires("read_health_economy")
 def export(icb_id: int):  # type: ignore[no-untyped-def]
     e = economy(icb_or_404(icb_id))
     header = ["icb", "framework", "period", "indicator", "provider", "kind", "achievement",

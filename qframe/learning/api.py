@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .services import library
-from .views import READERS
 
 bp = Blueprint("learning_api", __name__, url_prefix="/api/v1/good-practice")
 
 
 @bp.get("")
-@roles_required(*READERS)
+@requires("read_good_practice")
 def index():  # type: ignore[no-untyped-def]
     return jsonify(
         [

@@ -149,7 +149,7 @@ def get_entry_or_404(entry_id: int) -> GoodPractice:
 def buddy_offers(user: Any) -> list[tuple[Organisation, Organisation, list[GoodPractice]]]:
     """Buddy pairs from support plans (newest first) touching the user's scope: the supported
     provider, its buddy, and the entries on the indicators the supported provider struggles on."""
-    from qframe.auth.scope import org_in_scope
+    from qframe.auth.permissions import org_in_scope
     from qframe.escalation.models import SupportRecord
 
     out, seen = [], set()

@@ -8,19 +8,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from qframe.auth.scope import get_provider_or_404, in_scope_clause
+from qframe.auth.permissions import can, get_provider_or_404, in_scope_clause, requires
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 from .services import buddy_offers, get_entry_or_404, library, offers_for, record_practice
 
 bp = Blueprint("learning", __name__, url_prefix="/learning")
-READERS = ("commissioner", "finance", "clinical_director", "nurse_manager", "provider_lead")
-WRITERS = ("commissioner", "provider_lead")
 
 
 @bp.app_context_processor
@@ -52,20 +50,20 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
         buddies=buddy_offers(current_user),
         providers=providers,
         indicators=_indicators(),
-        can_write=current_user.role in WRITERS,
+        can_write=can(current_user, "record_good_practice"),
         problems=problems or [],
         form=request.form,
     ), status
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@requires("read_good_practice")
 def index():  # type: ignore[no-untyped-def]
     return _index()
 
 
 @bp.post("/")
-@roles_required(*WRITERS)
+@requires("record_good_practice")
 def record():  # type: ignore[no-untyped-def]
     org_id = request.form.get("provider", "")
     provider = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
@@ -79,21 +77,20 @@ def record():  # type: ignore[no-untyped-def]
             )
         entry = record_practice(current_user, provider, indicator, request.form.to_dict())
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _index(error.problems, 422)
-    db.session.commit()
     flash("Good practice recorded.", "success")
     return redirect(url_for("learning.show", entry_id=entry.id))
 
 
 @bp.get("/<int:entry_id>")
-@roles_required(*READERS)
+@requires("read_good_practice")
 def show(entry_id: int):  # type: ignore[no-untyped-def]
     return render_template("learning/show.html", e=get_entry_or_404(entry_id))
 
 
 @bp.get("/good-practice.csv")
-@roles_required(*READERS)
+@requires("read_good_practice")
 def export():  # type: ignore[no-untyped-def]
     header = ["id", "provider", "framework", "indicator", "achievement", "benchmark", "period",
               "title", "what_they_did", "contact", "recorded_at"]  # fmt: skip

@@ -8,16 +8,15 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from qframe.web.access import roles_required
+from qframe.auth.permissions import requires
 
 from .services import cycles, visits_in_scope
-from .views import ROLES
 
 bp = Blueprint("visits_api", __name__, url_prefix="/api/v1/visits")
 
 
 @bp.get("")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def index():  # type: ignore[no-untyped-def]
     out: dict[str, Any] = {
         "cycles": [

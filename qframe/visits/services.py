@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qframe.audit import services as audit
-from qframe.auth.scope import in_scope_clause, org_in_scope, scope_org_ids
+from qframe.auth.permissions import in_scope_clause, org_in_scope, scope_org_ids
 from qframe.devplans.models import DevelopmentPlan
 from qframe.devplans.services import add_action
 from qframe.errors import Conflict, NotFound, Problem, ValidationFailed

@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from qframe.auth.scope import get_org_or_404, get_provider_or_404
+from qframe.auth.permissions import get_org_or_404, get_provider_or_404, requires
 from qframe.errors import Problem, ValidationFailed
-from qframe.extensions import db
-from qframe.web.access import roles_required
 from qframe.web.files import csv_download
+from qframe.web.transaction import discard_changes
 
 from .services import (
     cycles,
@@ -24,7 +23,6 @@ from .services import (
 )
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-ROLES = ("commissioner",)
 
 
 def _date(name: str) -> date | None:
@@ -49,13 +47,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 
 @bp.get("/")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def index():  # type: ignore[no-untyped-def]
     return _index()
 
 
 @bp.post("/")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def schedule():  # type: ignore[no-untyped-def]
     org_id = request.form.get("commissioner", "")
     org = get_org_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
@@ -65,9 +63,8 @@ def schedule():  # type: ignore[no-untyped-def]
             raise _bad_date("planned_on")
         visit = schedule_visit(current_user, org, planned, date.today())
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _index(error.problems, 422)
-    db.session.commit()
     flash("Visit planned.", "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
 
@@ -80,13 +77,13 @@ def _show(visit: Any, problems: list[Problem] | None = None, status: int = 200) 
 
 
 @bp.get("/<int:visit_id>")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def show(visit_id: int):  # type: ignore[no-untyped-def]
     return _show(get_visit_or_404(visit_id, current_user))
 
 
 @bp.post("/<int:visit_id>/record")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def record(visit_id: int):  # type: ignore[no-untyped-def]
     visit = get_visit_or_404(visit_id, current_user)
     try:
@@ -95,15 +92,14 @@ def record(visit_id: int):  # type: ignore[no-untyped-def]
             raise _bad_date("visited_on")
         record_visit(current_user, visit, visited, request.form.get("findings", ""), date.today())
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(visit, error.problems, 422)
-    db.session.commit()
     flash("Visit recorded.", "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
 
 
 @bp.post("/<int:visit_id>/recommendations")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def add_recommendation(visit_id: int):  # type: ignore[no-untyped-def]
     visit = get_visit_or_404(visit_id, current_user)
     org_id = request.form.get("provider", "")
@@ -121,15 +117,14 @@ def add_recommendation(visit_id: int):  # type: ignore[no-untyped-def]
             due,
         )
     except ValidationFailed as error:
-        db.session.rollback()
+        discard_changes()
         return _show(visit, error.problems, 422)
-    db.session.commit()
     flash("Recommendation added to the provider's development plan.", "success")
     return redirect(url_for("visits.show", visit_id=visit.id))
 
 
 @bp.get("/visits.csv")
-@roles_required(*ROLES)
+@requires("manage_visits")
 def export():  # type: ignore[no-untyped-def]
     header = ["system", "planned_on", "status", "visited_on", "findings", "provider",
               "recommendation", "owner", "due_on"]  # fmt: skip
