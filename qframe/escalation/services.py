@@ -21,7 +21,14 @@ from qframe.periods.models import Period
 
 from .models import EscalationDecision, EscalationNote
 from .rules import rules_for, settings_for
-from .signals import gather, indicator_facts, latest_runs, overspend_by_provider, provider_of
+from .signals import (
+    add_cusum,
+    gather,
+    indicator_facts,
+    latest_runs,
+    overspend_by_provider,
+    provider_of,
+)
 
 # Levels name the support offered, not blame (domain.md §8).
 SUPPORT = (
@@ -51,6 +58,7 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
     ids = {code: i for i, (code, _d, _t) in indicators.items()}
     owners = provider_of()
     rows = gather([run.id for _, run in runs], indicators, owners)
+    add_cusum([run.id for _, run in runs], rows, indicators)
     providers = sorted({org for by_org in rows.values() for org in by_org})
     overspend = overspend_by_provider(providers, framework.year, owners)
     last_in_year = max(
