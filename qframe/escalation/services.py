@@ -18,6 +18,7 @@ from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
+from qframe.scoring.models import ScoreRun
 
 from .models import EscalationDecision, EscalationNote
 from .rules import rules_for, settings_for
@@ -40,6 +41,33 @@ SUPPORT = (
 NOTE_MAX = 2000
 
 
+def previous_year(framework: Framework) -> Framework | None:
+    """The newest published or closed version of the same code for an earlier year."""
+    return db.session.scalar(
+        select(Framework)
+        .where(
+            Framework.code == framework.code,
+            Framework.year < framework.year,
+            Framework.status != "draft",
+            Framework.id != framework.id,
+        )
+        .order_by(Framework.year.desc(), Framework.version.desc())
+        .limit(1)
+    )
+
+
+def carried_runs(
+    framework: Framework, kind: str
+) -> tuple[list[tuple[Period, ScoreRun]], dict[int, tuple[str, str, str]]]:
+    """Last year's runs and its indicators that this year's version still has (by code)."""
+    prior = previous_year(framework)
+    if prior is None:
+        return [], {}
+    codes = {i.code for i in framework.indicators}
+    facts = {i: f for i, f in indicator_facts(prior).items() if f[0] in codes}
+    return latest_runs(prior, kind), facts
+
+
 def support_label(level: int) -> str:
     """The words for a level, e.g. 'enhanced support'."""
     return SUPPORT[level]
@@ -57,8 +85,14 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
     indicators = indicator_facts(framework)
     ids = {code: i for i, (code, _d, _t) in indicators.items()}
     owners = provider_of()
-    rows = gather([run.id for _, run in runs], indicators, owners)
-    add_cusum([run.id for _, run in runs], rows, indicators)
+    # Last year's version of the framework code carries its evidence forward (indicators
+    # matched by code), so persistence and CUSUM drift are seen across the year boundary.
+    carried, carried_facts = carried_runs(framework, settings.period_kind if settings else "auto")
+    own_runs = {run.id for _, run in runs}
+    runs = carried + runs
+    facts_all = {**carried_facts, **indicators}
+    rows = gather([run.id for _, run in runs], facts_all, owners)
+    add_cusum([run.id for _, run in runs], rows, facts_all)
     providers = sorted({org for by_org in rows.values() for org in by_org})
     overspend = overspend_by_provider(providers, framework.year, owners)
     last_in_year = max(
@@ -84,6 +118,8 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
         except EngineError as error:
             raise DomainError(f"The ladder could not be worked out: {error}") from error
         for (period, run, _facts), signals, decision in zip(seen, history, decisions, strict=True):
+            if run.id not in own_runs:
+                continue  # last year's decision stays with last year's framework
             row = existing.pop((org, period.id), None) or EscalationDecision(
                 framework_id=framework.id, organisation_id=org, period_id=period.id
             )
