@@ -20,6 +20,7 @@ from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
 from qframe.scoring.models import ScoreRun
 
+from .board import send_to_boards
 from .models import EscalationDecision, EscalationNote
 from .rules import rules_for, settings_for
 from .signals import (
@@ -141,6 +142,7 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             )
         )
     db.session.flush()
+    send_to_boards(framework, stored)
     latest = runs[-1][0]
     levels = Counter(d.level for d in stored if d.period_id == latest.id)
     audit.record(
