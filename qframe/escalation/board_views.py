@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -30,7 +32,7 @@ def board(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
     return _page(framework, org, AcknowledgeForm(), 200)
 
 
-def _page(framework, org, form, status):  # type: ignore[no-untyped-def]
+def _page(framework: Any, org: Any, form: Any, status: int) -> tuple[str, int]:
     return render_template(
         "escalation/board.html",
         framework=framework,
