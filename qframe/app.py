@@ -74,6 +74,7 @@ MODEL_MODULES = (
     "qframe.measurements.models",
     "qframe.scoring.models",
     "qframe.escalation.models",
+    "qframe.escalation.board",
     "qframe.commitments.models",
     "qframe.publication.models",
     "qframe.rewards.models",

@@ -1,7 +1,7 @@
 """Scheduler runs carry a lease and an attempt number (issue 17).
 
 Revision ID: 0009_scheduler_lease
-Revises: 0009_variation
+Revises: 0010_escalation_board
 Create Date: 2026-12-02 06:40:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_scheduler_lease'
-down_revision = '0009_variation'
+down_revision = '0010_escalation_board'
 branch_labels = None
 depends_on = None
 

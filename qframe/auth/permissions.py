@@ -159,6 +159,7 @@ _FEATURE_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "manage_visits": ("commissioner",),
     "approve_declarations": ("commissioner",),
     "see_windows_closing": ("provider_lead", "clinical_director", "nurse_manager"),
+    "acknowledge_escalation": ("provider_lead",),
 }
 for _capability, _roles in _FEATURE_CAPABILITIES.items():
     for _role in ("admin", *_roles):

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from qframe.engine.errors import InvalidInput, InvalidRules
+from qframe.engine.signals_ladder import TRIGGERS, QuarterSignals, quarter_triggers
 
 LEVEL_NAMES = ("routine", "emerging concern", "enhanced support", "intensive support")
 _NOT_COUNTS = frozenset({"level3_breach_share", "overspend_percent"})
@@ -49,6 +50,21 @@ class ProviderPeriodSignals:
     # Alarms against limits without a reference population (domain.md §7): on their own
     # they raise a provider to level 1 at most, and do not count towards persistence.
     provisional_alarms: tuple[str, ...] = ()
+    # Indicator code → domain code for the provider's indicators (breadth across domains), and
+    # the indicators whose CUSUM is above its threshold and rose this period (issue 13).
+    domains: tuple[tuple[str, str], ...] = ()
+    cusum: tuple[str, ...] = ()
+
+    def calibrated(self) -> QuarterSignals:
+        """The period as the calibrated triggers (and the simulation) see it."""
+        domain = dict(self.domains)
+
+        def pairs(codes: Sequence[str]) -> tuple[tuple[str, str], ...]:
+            return tuple((c, domain.get(c, "")) for c in codes)
+
+        return QuarterSignals(
+            pairs(self.alerts), pairs(self.alarms), pairs(self.cusum), self.indicator_count
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +107,12 @@ def _triggers(s: ProviderPeriodSignals, r: EscalationRules) -> tuple[int, list[s
     if len(breached) >= r.breach_level1_count:
         level = 1
         evidence.append(f"Minimum standard not yet met: {_codes(breached)}")
-    if len(s.alarms) >= r.alarm_level2_count:
-        level = 2
-        evidence.append(f"Results well outside the expected range (99.8%): {_codes(s.alarms)}")
+    if s.alarms:
+        level = 1
+        evidence.append(
+            f"Results well outside the expected range (99.8%, reference population): "
+            f"{_codes(s.alarms)}; one quarter's alarm alone is a pocket of poor care"
+        )
     if len(breached) >= r.breach_level2_indicators:
         level = 2
         evidence.append(f"Minimum standards not yet met on {len(breached)} indicators")
@@ -120,15 +139,23 @@ def evaluate_ladder(
     wide_run = 0
     triggered_history: list[int] = []
     level = 0
-    for signals in history:
+    calibrated = [s.calibrated() for s in history]
+    for index, signals in enumerate(history):
         triggered, evidence, wide, provisional_only = _triggers(signals, rules)
-        raw.append(0 if provisional_only else triggered)
+        fired = _calibrated(calibrated, index, rules, evidence)
+        if fired > triggered:
+            triggered = fired
+        # Persistence counts minimum-standard breaches: a repeated alert or alarm is judged by
+        # the calibrated triggers above (the same ones the simulation scores).
+        raw.append(1 if signals.breaches else 0)
         wide_run = wide_run + 1 if wide else 0
         recent = raw[-rules.persist_periods_level2 :]
         persists = len(recent) == rules.persist_periods_level2 and min(recent) >= 1
         if persists and triggered < 2:
             triggered = 2
-            evidence.append(f"A concern has continued for {len(recent)} periods in a row")
+            evidence.append(
+                f"A minimum standard has not been met for {len(recent)} periods in a row"
+            )
         if wide_run >= rules.level3_consecutive_periods:
             triggered = 3
             evidence.append(f"This wide pattern has continued for {wide_run} periods in a row")
@@ -153,6 +180,28 @@ def evaluate_ladder(
             )
         )
     return tuple(decisions)
+
+
+CALIBRATED_EVIDENCE = {
+    "cusum": "CUSUM above its threshold and rising two periods running (the odds of a bad "
+    "outcome have risen and stayed up)",
+    "repeat_alarm": "A 99.8% alarm on the same indicator two periods running",
+    "breadth": "99.8% alarms in two or more domains at once",
+    "wide_cusum": "Sustained CUSUM signals on 25%+ of indicators across 2+ domains",
+}
+
+
+def _calibrated(
+    history: Sequence[QuarterSignals], index: int, rules: EscalationRules, evidence: list[str]
+) -> int:
+    """The calibrated triggers (shared with the simulation) that fire: their level, evidence."""
+    level = 0
+    for name, codes in quarter_triggers(history, index).items():
+        if name == "alert_or_alarm":
+            continue  # a pocket: level 1, already in the evidence above
+        level = max(level, TRIGGERS[name])
+        evidence.append(f"{CALIBRATED_EVIDENCE[name]}: {_codes(codes)}")
+    return level
 
 
 def _money(s: ProviderPeriodSignals, r: EscalationRules) -> str | None:

@@ -19,10 +19,19 @@ from qframe.frameworks.models import Framework
 from qframe.notifications import events
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
+from qframe.scoring.models import ScoreRun
 
+from .board import send_to_boards
 from .models import EscalationDecision, EscalationNote
 from .rules import rules_for, settings_for
-from .signals import gather, indicator_facts, latest_runs, overspend_by_provider, provider_of
+from .signals import (
+    add_cusum,
+    gather,
+    indicator_facts,
+    latest_runs,
+    overspend_by_provider,
+    provider_of,
+)
 
 # Levels name the support offered, not blame (domain.md §8).
 SUPPORT = (
@@ -32,6 +41,33 @@ SUPPORT = (
     "intensive support",
 )
 NOTE_MAX = 2000
+
+
+def previous_year(framework: Framework) -> Framework | None:
+    """The newest published or closed version of the same code for an earlier year."""
+    return db.session.scalar(
+        select(Framework)
+        .where(
+            Framework.code == framework.code,
+            Framework.year < framework.year,
+            Framework.status != "draft",
+            Framework.id != framework.id,
+        )
+        .order_by(Framework.year.desc(), Framework.version.desc())
+        .limit(1)
+    )
+
+
+def carried_runs(
+    framework: Framework, kind: str
+) -> tuple[list[tuple[Period, ScoreRun]], dict[int, tuple[str, str, str]]]:
+    """Last year's runs and its indicators that this year's version still has (by code)."""
+    prior = previous_year(framework)
+    if prior is None:
+        return [], {}
+    codes = {i.code for i in framework.indicators}
+    facts = {i: f for i, f in indicator_facts(prior).items() if f[0] in codes}
+    return latest_runs(prior, kind), facts
 
 
 def support_label(level: int) -> str:
@@ -51,7 +87,14 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
     indicators = indicator_facts(framework)
     ids = {code: i for i, (code, _d, _t) in indicators.items()}
     owners = provider_of()
-    rows = gather([run.id for _, run in runs], indicators, owners)
+    # Last year's version of the framework code carries its evidence forward (indicators
+    # matched by code), so persistence and CUSUM drift are seen across the year boundary.
+    carried, carried_facts = carried_runs(framework, settings.period_kind if settings else "auto")
+    own_runs = {run.id for _, run in runs}
+    runs = carried + runs
+    facts_all = {**carried_facts, **indicators}
+    rows = gather([run.id for _, run in runs], facts_all, owners)
+    add_cusum([run.id for _, run in runs], rows, facts_all)
     providers = sorted({org for by_org in rows.values() for org in by_org})
     overspend = overspend_by_provider(providers, framework.year, owners)
     last_in_year = max(
@@ -77,7 +120,11 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             decisions = evaluate_ladder(history, rules)
         except EngineError as error:
             raise DomainError(f"The ladder could not be worked out: {error}") from error
+        mine: list[tuple[Any, EscalationDecision]] = []
+        was: int | None = None
         for (period, run, _facts), signals, decision in zip(seen, history, decisions, strict=True):
+            if run.id not in own_runs:
+                continue  # last year's decision stays with last year's framework
             before = existing.pop((org, period.id), None)
             was = before.level if before is not None else None
             row = before or EscalationDecision(
@@ -94,11 +141,12 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             row.computed_at = now
             db.session.add(row)
             stored.append(row)
-        if seen:
-            latest_row = stored[-1]
-            previous = stored[-2].level if len(seen) > 1 else None
+            mine.append((period, row))
+        if mine:
+            latest_period, latest_row = mine[-1]
+            previous = mine[-2][1].level if len(mine) > 1 else None
             changes.append(
-                (org, seen[-1][0], was if was is not None else previous, latest_row.level)
+                (org, latest_period, was if was is not None else previous, latest_row.level)
             )
     if existing:
         db.session.execute(
@@ -107,6 +155,7 @@ def evaluate_escalation(actor: Any, framework: Framework) -> list[EscalationDeci
             )
         )
     db.session.flush()
+    send_to_boards(framework, stored)
     latest = runs[-1][0]
     levels = Counter(d.level for d in stored if d.period_id == latest.id)
     audit.record(

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from qframe.budgets.reports import overspend_signals
+from qframe.engine.cusum import siegmund_threshold, weight
 from qframe.engine.escalation import ProviderPeriodSignals
+from qframe.engine.ladder_sim import cusum_run_length
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
@@ -28,6 +30,9 @@ class ProviderPeriod:
     indicators: set[str] = field(default_factory=set)
     points: dict[str, tuple[float, float]] = field(default_factory=dict)  # code → (got, max)
     provisional_alarms: set[str] = field(default_factory=set)
+    domains: dict[str, str] = field(default_factory=dict)  # code → domain code
+    bad: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (bad outcomes, n)
+    cusum: set[str] = field(default_factory=set)  # filled by `add_cusum` across the periods
 
     def signals(self, period: str, overspend: float | None) -> ProviderPeriodSignals:
         breached = {code for code, _ in self.breaches}
@@ -39,6 +44,8 @@ class ProviderPeriod:
             indicator_count=len(self.indicators | breached),
             overspend_percent=overspend,
             provisional_alarms=tuple(sorted(self.provisional_alarms)),
+            domains=tuple(sorted(self.domains.items())),
+            cusum=tuple(sorted(self.cusum)),
         )
 
 
@@ -110,6 +117,8 @@ def gather(
             Score.breach,
             Score.funnel_flag,
             Score.status,
+            Score.numerator,
+            Score.denominator,
         ).where(
             Score.run_id.in_(run_ids),
             or_(Score.organisation_id.in_(providers), Score.breach.is_(True)),
@@ -117,7 +126,8 @@ def gather(
     )
     provisional = _provisional(run_ids)
     found: dict[int, dict[int, ProviderPeriod]] = defaultdict(dict)
-    for run, org, indicator, points, max_points, breach, flag, status in rows:
+    polarity = proportion_polarity(indicators)
+    for run, org, indicator, points, max_points, breach, flag, status, num, den in rows:
         provider = owners.get(org)
         if provider is None or indicator not in indicators:
             continue
@@ -127,6 +137,9 @@ def gather(
             facts.breaches.add((code, domain))
         if org != provider:
             continue
+        facts.domains[code] = domain
+        if indicator in polarity and num is not None and den and 0 <= num <= den:
+            facts.bad[code] = (num if polarity[indicator] == "lower_is_better" else den - num, den)
         if status != "missing":
             facts.indicators.add(code)
             facts.points[code] = (points, max_points)
@@ -136,6 +149,64 @@ def gather(
             facts.provisional_alarms.add(code)
         elif flag == "alarm":
             facts.alarms.add(code)
+    return found
+
+
+def proportion_polarity(indicators: dict[int, tuple[str, str, str]]) -> dict[int, str]:
+    """Proportion indicators (the Bernoulli CUSUM's outcome) → their polarity."""
+    rows = db.session.execute(
+        select(Indicator.id, Indicator.polarity).where(
+            Indicator.id.in_(list(indicators)), Indicator.measure == "proportion"
+        )
+    )
+    return {i: polarity for i, polarity in rows}
+
+
+def add_cusum(
+    ordered_runs: list[int],
+    found: dict[int, dict[int, ProviderPeriod]],
+    indicators: dict[int, tuple[str, str, str]],
+) -> None:
+    """Run each provider's CUSUM per indicator over the stored score history, oldest first.
+
+    The reference rate p0 of the bad outcome is the run's provider funnel target (from the
+    reference population when there is one); h gives the in-control run length the
+    calibration simulation uses (`cusum_run_length`), so the stored ladder fires as the
+    calibrate page promises. A period whose target is unknown leaves the chart unchanged.
+    """
+    polarity = proportion_polarity(indicators)
+    code_of = {i: indicators[i][0] for i in polarity}
+    references = reference_rates(ordered_runs, polarity, code_of)
+    sums: dict[tuple[int, str], float] = defaultdict(float)
+    for run in ordered_runs:
+        for org, facts in found.get(run, {}).items():
+            arl = cusum_run_length(max(len(facts.indicators), 1))
+            for code, (bad, n) in sorted(facts.bad.items()):
+                p0 = references.get(run, {}).get(code)
+                if p0 is None or not 0 < p0 < 1:
+                    continue
+                step = weight(bad, n, p0)
+                sums[org, code] = max(0.0, sums[org, code] + step)
+                # Above h and still rising: a pocket's one big quarter is followed by a fall.
+                if sums[org, code] > siegmund_threshold(n, p0, arl) and step > 0:
+                    facts.cusum.add(code)
+
+
+def reference_rates(
+    run_ids: list[int], polarity: dict[int, str], code_of: dict[int, str]
+) -> dict[int, dict[str, float]]:
+    """Run id → indicator code → the reference rate of the bad outcome (its funnel target)."""
+    found: dict[int, dict[str, float]] = {}
+    for run_id, stats in db.session.execute(
+        select(ScoreRun.id, ScoreRun.stats).where(ScoreRun.id.in_(run_ids))
+    ):
+        for indicator, levels in (stats or {}).items():
+            target = (levels or {}).get("provider", {}).get("target")
+            if target is None or int(indicator) not in polarity:
+                continue
+            good = polarity[int(indicator)] == "higher_is_better"
+            bad_rate = 1 - float(target) if good else float(target)
+            found.setdefault(run_id, {})[code_of[int(indicator)]] = bad_rate
     return found
 
 

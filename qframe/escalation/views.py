@@ -244,5 +244,6 @@ def add_provider_note(framework_id: int, org_id: int):  # type: ignore[no-untype
     return _provider_page(framework, org, form, 422)
 
 
+from qframe.escalation import board_views as _board_views  # noqa: E402,F401
 from qframe.escalation import calibration_views as _calibration_views  # noqa: E402,F401
 from qframe.escalation import support_views as _support_views  # noqa: E402,F401

@@ -130,6 +130,14 @@ JOBS: dict[str, JobSpec] = {
             grace=timedelta(hours=12),
         ),
         JobSpec(
+            "escalation-board-chase",
+            "Chase level-2/3 support decisions the provider's board has not acknowledged",
+            "daily at 07:00",
+            {"hour": 7, "minute": 0},
+            hook("qframe.escalation.board", "chase_unacknowledged"),
+            grace=timedelta(hours=12),
+        ),
+        JobSpec(
             "email-outbox",
             "Send queued notification e-mails (only when SMTP_HOST is set)",
             "every 5 minutes",

@@ -79,3 +79,32 @@ ROUTES = {
         allowed=MANAGERS,
     ),
 }
+
+
+def _review(t) -> int:  # type: ignore[no-untyped-def]
+    from qframe.escalation.board import BoardReview
+
+    framework, run = ladder_builders.scored(t)
+    review = BoardReview(
+        framework_id=framework.id, organisation_id=t.trust_a.id, period_id=run.period_id, level=2
+    )
+    db.session.add(review)
+    db.session.flush()
+    return review.id
+
+
+ROUTES.update(
+    {
+        "escalation.board": Route(
+            lambda t: f"/escalation/{fid(t)}/providers/{t.trust_a.id}/board", allowed=READERS
+        ),
+        "escalation.acknowledge_review": Route(
+            lambda t: f"/escalation/{fid(t)}/providers/{t.trust_a.id}/board/{_review(t)}",
+            method="POST",
+            allowed=("admin", "provider_lead"),
+        ),
+        "escalation.board_outstanding": Route(
+            lambda t: f"/escalation/{fid(t)}/board", allowed=MANAGERS
+        ),
+    }
+)

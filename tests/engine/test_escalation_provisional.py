@@ -16,11 +16,11 @@ def test_provisional_alarms_quarter_after_quarter_stay_at_level_one():
     assert "Provisional" in decisions[0].evidence[0]
 
 
-def test_an_alarm_against_a_reference_population_is_still_enhanced_support():
-    assert evaluate_ladder([_period("Q1", alarms=("S1",))], EscalationRules())[0].level == 2
-
-
-def test_a_provisional_alarm_with_a_real_alert_persisting_can_escalate():
-    # The alert is calibrated evidence; two periods running is the domain's persistence rule.
-    history = [_period("Q1", alerts=("E1",), provisional=("S1",)), _period("Q2", alerts=("E1",))]
+def test_an_alarm_against_a_reference_population_repeated_is_enhanced_support():
+    history = [_period("Q1", alarms=("S1",)), _period("Q2", alarms=("S1",))]
     assert [d.level for d in evaluate_ladder(history, EscalationRules())] == [1, 2]
+
+
+def test_provisional_alarms_do_not_count_as_a_repeated_alarm():
+    history = [_period("Q1", provisional=("S1",)), _period("Q2", alarms=("S1",))]
+    assert [d.level for d in evaluate_ladder(history, EscalationRules())] == [1, 1]

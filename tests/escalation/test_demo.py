@@ -36,7 +36,10 @@ def test_the_demo_runs_the_ladder_records_commitments_and_publishes(
     lead = make_user("provider_lead", [tree.trust_a], email=demo.LEAD)
     build.score(framework, "2025/26 Q1", {tree.trust_a: {"S1": {"flag": "alarm"}},
                                           tree.trust_b: {}})  # fmt: skip
-    build.score(framework, "2025/26 Q2", {tree.trust_a: {}, tree.trust_b: {}})
+    # Issue 13: one quarter's alarm is a pocket (level 1); the same alarm again the next quarter
+    # is the calibrated "repeat alarm" trigger, enhanced support (level 2).
+    build.score(framework, "2025/26 Q2", {tree.trust_a: {"S1": {"flag": "alarm"}},
+                                          tree.trust_b: {}})  # fmt: skip
     ctx = context(framework, {demo.LEAD: lead})
     demo.load(ctx)
     report = "\n".join(ctx.report)

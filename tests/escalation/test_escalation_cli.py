@@ -27,7 +27,8 @@ def test_assess_counts_levels_and_export_writes_the_support_levels_csv(
     by_code = {r["org_code"]: r for r in rows}
     assert by_code[tree.trust_b.code]["level"] == "0"
     assert by_code[tree.trust_a.code]["level"] == "2"
-    assert by_code[tree.trust_a.code]["previous_level"] == "2"
+    # Q1's alarm alone was a pocket of poor care (issue 13): level 1.
+    assert by_code[tree.trust_a.code]["previous_level"] == "1"
     assert "99.8%" in by_code[tree.trust_a.code]["reasons"]
 
 
@@ -41,7 +42,8 @@ def test_assess_without_scores_says_so(runner, framework):
 def test_the_json_api_gives_each_providers_level(client, login_as, tree, framework, build):
     from qframe.escalation.services import evaluate_escalation
 
-    build.score(framework, Q1, {tree.trust_a: {"S1": {"flag": "alarm"}}, tree.trust_b: {}})
+    alarms = {"S1": {"flag": "alarm"}, "E2": {"flag": "alarm"}}  # two domains: breadth
+    build.score(framework, Q1, {tree.trust_a: alarms, tree.trust_b: {}})
     evaluate_escalation(None, framework)
     db.session.commit()
     login_as("commissioner", [tree.icb])

@@ -36,15 +36,38 @@ def test_one_alert_is_an_emerging_concern_and_the_evidence_names_the_indicator(
     assert any("E2" in line and "95%" in line for line in evidence["lines"])
 
 
-def test_an_alarm_calls_for_enhanced_support(db, tree, framework, build):
+def test_one_quarters_alarm_is_a_pocket_and_the_same_alarm_again_calls_for_enhanced_support(
+    db, tree, framework, build
+):
+    # Issue 13: "any 99.8% alarm => level 2" put 68% of stable trusts on level 2 in a year.
     build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM}})
+    build.score(framework, Q[1], {tree.trust_a: {"S1": ALARM}})
+    evaluate_escalation(None, framework)
+    assert _levels(framework, tree.trust_a) == [(Q[0], 1), (Q[1], 2)]
+    latest = provider_history(framework, tree.trust_a)[0]
+    assert any("same indicator two periods running: S1" in x for x in latest.evidence["lines"])
+
+
+def test_alarms_in_two_domains_at_once_call_for_enhanced_support(db, tree, framework, build):
+    build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM, "E2": ALARM}})
     evaluate_escalation(None, framework)
     assert _levels(framework, tree.trust_a) == [(Q[0], 2)]
+    lines = provider_history(framework, tree.trust_a)[0].evidence["lines"]
+    assert any("two or more domains at once: E2, S1" in line for line in lines)
 
 
-def test_a_concern_lasting_two_periods_becomes_enhanced_support(db, tree, framework, build):
+def test_alerts_two_periods_running_stay_an_emerging_concern(db, tree, framework, build):
+    # Persistence of 95% alerts is not a calibrated trigger (a provider with many indicators
+    # has an alert in most quarters by chance); a breach that persists is.
     build.score(framework, Q[0], {tree.trust_a: {"E2": ALERT}})
     build.score(framework, Q[1], {tree.trust_a: {"E2": ALERT}})
+    evaluate_escalation(None, framework)
+    assert _levels(framework, tree.trust_a) == [(Q[0], 1), (Q[1], 1)]
+
+
+def test_a_breach_lasting_two_periods_becomes_enhanced_support(db, tree, framework, build):
+    build.score(framework, Q[0], {tree.trust_a: {"S1": BREACH}})
+    build.score(framework, Q[1], {tree.trust_a: {"S1": BREACH}})
     evaluate_escalation(None, framework)
     assert _levels(framework, tree.trust_a) == [(Q[0], 1), (Q[1], 2)]
     latest = provider_history(framework, tree.trust_a)[0]
@@ -61,7 +84,7 @@ def test_wide_breaches_for_three_periods_call_for_intensive_support(db, tree, fr
 
 
 def test_support_steps_down_only_after_two_clear_periods(db, tree, framework, build):
-    build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM}})
+    build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM, "E2": ALARM}})
     build.score(framework, Q[1], {tree.trust_a: {}})
     build.score(framework, Q[2], {tree.trust_a: {}})
     evaluate_escalation(None, framework)
@@ -126,7 +149,7 @@ def test_changed_rules_change_the_stored_decisions(db, tree, framework, build, l
 
 
 def test_evaluation_is_audited(db, tree, framework, build):
-    build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM}})
+    build.score(framework, Q[0], {tree.trust_a: {"S1": ALARM, "E2": ALARM}})
     evaluate_escalation(None, framework)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "escalation.evaluate"))
     assert event.after["levels"] == {"enhanced support": 1}

@@ -18,9 +18,13 @@ SETTINGS = {
 }  # fmt: skip
 
 
+# Alarms in two domains at once: the calibrated breadth trigger (one alarm alone is level 1).
+TWO_DOMAINS = {"S1": {"flag": "alarm"}, "E2": {"flag": "alarm"}}
+
+
 def _two_quarters(tree, framework, build):
     runs = [
-        build.score(framework, Q1, {tree.trust_a: {}, tree.trust_b: {"S1": {"flag": "alarm"}}}),
+        build.score(framework, Q1, {tree.trust_a: {}, tree.trust_b: TWO_DOMAINS}),
         build.score(framework, Q2, {tree.trust_a: {"E2": {"flag": "alert"}}, tree.trust_b: {}}),
     ]
     evaluate_escalation(None, framework)
@@ -59,7 +63,7 @@ def test_the_ladder_downloads_as_csv(client, tree, framework, build, login_as):
 def test_the_commissioner_works_out_the_ladder_from_its_page(
     client, db, tree, framework, build, login_as
 ):
-    build.score(framework, Q1, {tree.trust_a: {"S1": {"flag": "alarm"}}})
+    build.score(framework, Q1, {tree.trust_a: TWO_DOMAINS})
     login_as("commissioner", [tree.icb])
     response = client.post(f"/escalation/{framework.id}/evaluate")
     assert response.status_code == 302

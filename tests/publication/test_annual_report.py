@@ -30,13 +30,14 @@ FALLS_SENTENCE = (
 @pytest.fixture
 def year(db, tree, make_org, framework, build):
     """Trust A's falls improve from 6.1 to 4.8 while its peers sit at 5.5 and 6.0; it misses
-    the A&E standard (78) with 70 and holds an alarm on it, so it is at enhanced support."""
+    the A&E standard (78) with 70 and holds an alarm on it for a second quarter running (one
+    quarter's alarm alone is a pocket, issue 13), so it is at enhanced support."""
     trust_c = make_org("acute", tree.icb, name="Trust C")
     build.score(
         framework,
         Q1,
         {
-            tree.trust_a: {"S2": {"achievement": 6.1}},
+            tree.trust_a: {"S2": {"achievement": 6.1}, "E1": {"flag": "alarm"}},
             tree.trust_b: {"S2": {"achievement": 5.6}},
             trust_c: {"S2": {"achievement": 6.2}},
         },
