@@ -24,6 +24,7 @@ STEPS = (
     "qframe.scoring.demo",
     "qframe.rewards.demo",
     "qframe.escalation.demo",
+    "qframe.demo.second_icb",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only
