@@ -6,14 +6,15 @@ Runs last, so the main region's draws are unchanged; small (one trust, a line, t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from qframe.frameworks.io import import_framework
 from qframe.frameworks.library import load_library_framework
 from qframe.frameworks.lifecycle import publish_framework
 from qframe.measurements.demo import _Maker
+from qframe.optimiser.recipients import pounds
 from qframe.rewards.demo import _score_latest
-from qframe.rewards.explain import pounds
 from qframe.rewards.policy import parse_policy
 from qframe.rewards.services import propose_run
 
@@ -26,8 +27,6 @@ PROPOSER = "finance.south@demo.qframe.test"
 
 
 def load(ctx: DemoContext) -> None:
-    from datetime import date
-
     second = ctx.shared.get("second_icb")
     proposer = (ctx.shared.get("users") or {}).get(PROPOSER)
     if ctx.scale != "small" or second is None or proposer is None:
