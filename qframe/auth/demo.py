@@ -49,6 +49,18 @@ def load(ctx: DemoContext) -> None:
         ),
         ("practice.lead@demo.qframe.test", "provider_lead", "Pat Practice-Lead", [practice.code]),
     ]
+    second = ctx.shared.get("second_icb")
+    if second is not None:  # the neighbouring ICB's own commissioner and finance user
+        code = second["commissioner"].code
+        people += [
+            (
+                "commissioner.south@demo.qframe.test",
+                "commissioner",
+                "Sam South-Commissioner",
+                [code],
+            ),
+            ("finance.south@demo.qframe.test", "finance", "Suki South-Finance", [code]),
+        ]
     ctx.report.append(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, name, orgs in people:
         user = create_user(

@@ -24,6 +24,7 @@ from qframe.auth.scope import (
     in_scope_clause,
     org_in_scope,
     scope_org_ids,
+    sees_everything,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "requires",
     "roles_with",
     "scope_org_ids",
+    "sees_everything",
 ]
 
 _PROVIDER_STAFF = frozenset(

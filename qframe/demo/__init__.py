@@ -29,6 +29,7 @@ STEPS = (
     "qframe.devplans.demo",
     "qframe.visits.demo",
     "qframe.learning.demo",
+    "qframe.demo.second_icb",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

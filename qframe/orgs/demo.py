@@ -1,8 +1,9 @@
-"""Demo organisations: one ICB, three acute trusts, two community providers, 30 practices."""
+"""Demo organisations: one ICB, three acute trusts, two community providers, 30 practices;
+and a small second ICB (one acute trust, two practices) for cross-ICB access."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
@@ -164,15 +165,42 @@ def load(ctx: DemoContext) -> None:
             size = max(0, round(list_size * rng.gauss(prevalence, prevalence * 0.25) / 100))
             practice.registers.append(OrgRegister(group=group, size=size))
         practices.append(practice)
+    second = _second_icb()
     db.session.flush()
     ctx.shared.update(commissioner=icb, acute=acute, community=community, practices=practices)
+    ctx.shared["second_icb"] = second
     wards = db.session.scalar(
         select(db.func.count()).select_from(Organisation).where(Organisation.kind == "ward")
     )
     ctx.report.append(
         f"Organisations: 1 ICB, {len(acute)} acute trusts, {len(community)} community "
-        f"providers, {len(practices)} GP practices, {wards} wards"
+        f"providers, {len(practices)} GP practices, {wards} wards; a second ICB "
+        f"({second['commissioner'].code}) with one acute trust and "
+        f"{len(second['practices'])} practices"
     )
+
+
+def _second_icb() -> dict[str, Any]:
+    """A small neighbouring ICB with its own users, so cross-ICB access can be tried in the demo:
+    one acute trust (a service line, two wards) and two practices."""
+    icb = _add(
+        Organisation(code="QF2", name="South Moor Integrated Care Board", kind="commissioner")
+    )
+    trust = _provider(icb, "RQS01", "Southmoor Royal Infirmary NHS Trust", "acute", 184_000_000)
+    line = _add(
+        Organisation(code="RQS01-MED", name="Acute medicine", kind="service_line", parent=trust)
+    )
+    for n, ward in enumerate(("Heather ward", "Bracken ward"), start=1):
+        _add(Organisation(code=f"RQS01-W{n:03d}", name=ward, kind="ward", parent=line))
+    practices = []
+    for n, (place, size) in enumerate((("Moorside", 7400), ("Fellgate", 5200))):
+        practice = _provider(icb, f"Q{89000 + n}", f"{place} Surgery", "primary_care", None)
+        practice.list_size = size
+        practice.contract_value_pence = size * 110_00
+        for group, prevalence in REGISTERS.items():  # typical prevalence; no draws
+            practice.registers.append(OrgRegister(group=group, size=round(size * prevalence / 100)))
+        practices.append(practice)
+    return {"commissioner": icb, "acute": [trust], "practices": practices}
 
 
 def _add(org: Organisation) -> Organisation:

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qframe.auth.permissions import get_org_or_404
+from qframe.auth.models import UserScope
+from qframe.auth.permissions import get_org_or_404, org_in_scope, sees_everything
 from qframe.errors import DomainError, NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -63,13 +64,34 @@ def run_for(framework: Framework, period: Period, version: int | None = None) ->
     return run
 
 
-def get_run_or_404(run_id: int, user: Any) -> ScoreRun:
-    """A run any signed-in user may open (runs exist only for published frameworks).
+def framework_visible(user: Any, framework: Framework) -> bool:
+    """National frameworks are everyone's; an ICB's own framework is visible only to users whose
+    scope lies in that ICB's region (the ICB itself, or one of its providers or units)."""
+    if framework.owner_id is None or sees_everything(user):
+        return True
+    if org_in_scope(user, framework.owner_id):
+        return True
+    roots = db.session.scalars(
+        select(Organisation).join(UserScope, UserScope.organisation_id == Organisation.id)
+        .where(UserScope.user_id == user.id)
+    )  # fmt: skip
+    for org in roots:
+        node: Organisation | None = org
+        while node is not None:
+            if node.id == framework.owner_id:
+                return True
+            node = node.parent
+    return False
 
-    What it shows is limited to the user's scope by the queries that read its rows.
+
+def get_run_or_404(run_id: int, user: Any) -> ScoreRun:
+    """A run of a framework the user may see (national, or their own ICB's; another ICB's run
+    is not found, so its existence does not leak).
+
+    What it shows is further limited to the user's scope by the queries that read its rows.
     """
     run = db.session.get(ScoreRun, run_id)
-    if run is None or user is None:
+    if run is None or user is None or not framework_visible(user, run.framework):
         raise NotFound("No such score run")
     return run
 

@@ -14,7 +14,7 @@ from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.charts import bar_chart, trend_chart
 from qframe.scoring.export import header, score_rows
-from qframe.scoring.lookup import get_run_or_404, get_scored_org_or_404
+from qframe.scoring.lookup import framework_visible, get_run_or_404, get_scored_org_or_404
 from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
 from qframe.scoring.vbp_card import vbp_card
@@ -46,7 +46,10 @@ def latest_runs() -> list[ScoreRun]:
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    runs = latest_runs()
+    every = latest_runs()
+    # Another ICB's runs are neither listed nor openable.
+    visible = {f.id for f in {r.framework for r in every} if framework_visible(current_user, f)}
+    runs = [r for r in every if r.framework_id in visible]
     cards: dict[int, list[Organisation]] = {}
     wards: list[Organisation] = []
     if can(current_user, "see_provider_cards") and runs:

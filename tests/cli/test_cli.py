@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import func, select
 
 from qframe.auth.models import User
@@ -53,16 +55,18 @@ def test_orgs_import_reports_every_problem_and_writes_nothing(runner, tmp_path):
 def test_the_small_demo_loads_a_realistic_region_and_prints_logins(runner):
     result = runner.invoke(args=["demo", "--scale", "small", "--seed", "7"])
     assert result.exit_code == 0, result.output
-    kinds = dict(
-        db.session.execute(
-            select(Organisation.kind, func.count()).group_by(Organisation.kind)
-        ).all()
-    )
-    assert kinds["commissioner"] == 1
+    icbs = {
+        o.code: o
+        for o in db.session.scalars(select(Organisation).where(Organisation.kind == "commissioner"))
+    }
+    # The region (QF1), and a small second ICB (QF2) for cross-ICB access (issue 17, item 8).
+    assert sorted(icbs) == ["QF1", "QF2"]
+    kinds = Counter(o.kind for o in icbs["QF1"].children)
     assert kinds["acute"] == 3
     assert kinds["community"] == 2
     assert kinds["primary_care"] == 30
-    trusts = db.session.scalars(select(Organisation).where(Organisation.kind == "acute")).all()
+    assert Counter(o.kind for o in icbs["QF2"].children) == {"acute": 1, "primary_care": 2}
+    trusts = [o for o in icbs["QF1"].children if o.kind == "acute"]
     for trust in trusts:
         assert 6 <= len(trust.children) <= 8
         assert all(3 <= len(line.children) <= 6 for line in trust.children)
@@ -81,6 +85,8 @@ def test_the_small_demo_loads_a_realistic_region_and_prints_logins(runner):
     }
     assert "password for all" in result.output
     assert "nurse.manager@demo.qframe.test" in result.output
+    assert "commissioner.south@demo.qframe.test" in result.output
+    assert "finance.south@demo.qframe.test" in result.output
 
 
 def test_demo_if_empty_leaves_an_existing_database_alone(runner, tree):
