@@ -7,6 +7,7 @@ A feature's api module exposes `OPENAPI_PATHS: dict[path, {method: operation}]` 
 from __future__ import annotations
 
 import importlib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -70,12 +71,18 @@ def build_spec() -> dict[str, Any]:
             spec.path(path=path, operations=operations)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
-                for status, description in EVERY_OPERATION.items():
+                answers = dict(EVERY_OPERATION)
+                if operation.get("security") != []:
+                    answers.update(SIGNED_IN_OPERATION)
+                for status, description in answers.items():
                     operation["responses"].setdefault(status, _error(description))
-                _bound_path_ids(operation.get("parameters", []))
+                operation["parameters"] = _with_path_parameters(
+                    path, operation.get("parameters", [])
+                )
+                _bound_path_ids(operation["parameters"])
     cleaned: dict[str, Any] = _numbers_as_numbers(document)
     return cleaned
 
@@ -87,8 +94,29 @@ EVERY_OPERATION = {
     "413": "The body is too large",
     "503": "The database is busy or unavailable; retry after Retry-After seconds",
 }
+# And what any operation that needs a bearer token can answer.
+SIGNED_IN_OPERATION = {
+    "401": "No valid bearer token",
+    "403": "Your role may not do this",
+}
 # Every string the API accepts excludes NUL (PostgreSQL cannot store it; it is refused).
 NO_NUL = "^[^\\u0000]*$"
+
+
+def _with_path_parameters(path: str, parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Every `{name}` in the path is a parameter; an id is an integer, as `<int:...>` routes are.
+    declared = {p.get("name") for p in parameters if p.get("in") == "path"}
+    added = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer"} if name.endswith("_id") else {"type": "string"},
+        }
+        for name in re.findall(r"{(\w+)}", path)
+        if name not in declared
+    ]
+    return [*parameters, *added]
 
 
 def _bound_path_ids(parameters: list[dict[str, Any]]) -> None:
@@ -122,6 +150,8 @@ def _numbers_as_numbers(node: Any) -> Any:
         }
         if _plain_string(node):
             node["pattern"] = NO_NUL
+        if node.get("type") in ("number", "integer") and isinstance(node.get("default"), str):
+            node["default"] = _as_number(node["default"])
         return node
     if isinstance(node, list):
         return [_numbers_as_numbers(value) for value in node]

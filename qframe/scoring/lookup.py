@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qframe.auth.models import UserScope
-from qframe.auth.permissions import get_org_or_404, org_in_scope, sees_everything
+from qframe.auth.permissions import can, get_org_or_404, org_in_scope
 from qframe.errors import DomainError, NotFound
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -67,7 +67,7 @@ def run_for(framework: Framework, period: Period, version: int | None = None) ->
 def framework_visible(user: Any, framework: Framework) -> bool:
     """National frameworks are everyone's; an ICB's own framework is visible only to users whose
     scope lies in that ICB's region (the ICB itself, or one of its providers or units)."""
-    if framework.owner_id is None or sees_everything(user):
+    if framework.owner_id is None or can(user, "all_organisations"):
         return True
     if org_in_scope(user, framework.owner_id):
         return True

@@ -56,7 +56,14 @@ def remove_users(app: Flask, *emails: str) -> None:
         ids = db.session.scalars(select(User.id).where(User.email.in_(emails))).all()
         db.session.execute(delete(LoginAttempt).where(LoginAttempt.email.in_(emails)))
         if ids:
+            # events by them, and events about them (user.create has no actor when seeded)
             db.session.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(ids)))
+            db.session.execute(
+                delete(AuditEvent).where(
+                    AuditEvent.object_type == "user",
+                    AuditEvent.object_id.in_([str(i) for i in ids]),
+                )
+            )
             db.session.execute(delete(User).where(User.id.in_(ids)))
         db.session.commit()
 
