@@ -129,6 +129,7 @@ def seed(url: str, options: dict[str, Any]) -> list[int]:
         db.session.add_all(orgs)
         db.session.commit()
         ids = [o.id for o in orgs]
+        db.session.remove()  # give the connection back before the pool goes
         db.engine.dispose()
     return ids
 
@@ -143,6 +144,7 @@ def final_state(url: str, options: dict[str, Any]) -> dict[int, tuple[int, int]]
                 Organisation.code.like("LOAD%")
             )
         ).all()
+        db.session.remove()  # give the connection back before the pool goes
         db.engine.dispose()
     return {row.id: (row.list_size or 0, row.version) for row in rows}
 
