@@ -58,6 +58,7 @@ BLUEPRINTS = (
     "qframe.economy.api",
     "qframe.learning.views",
     "qframe.learning.api",
+    "qframe.variation.views",
 )
 
 # Modules whose SQLAlchemy models must be imported before the metadata is complete.

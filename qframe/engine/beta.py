@@ -88,3 +88,24 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     low = 0.0 if k == 0 else beta_quantile(tail, k, n - k + 1)
     high = 1.0 if k == n else beta_quantile(1 - tail, k + 1, n - k)
     return low, high
+
+
+def student_t_quantile(q: float, df: float) -> float:
+    """The t with P(T ≤ t) = q for Student's t on df degrees of freedom (0.5 < q < 1).
+
+    P(T > t) = ½ I_{df/(df + t²)}(df/2, ½), solved by bisection on t."""
+    if not 0.5 < q < 1 or not df > 0:
+        raise InvalidInput("need 0.5 < q < 1 and df > 0")
+    tail = 1 - q
+    low, high = 0.0, 1.0
+    while 0.5 * beta_cdf(df / (df + high * high), df / 2, 0.5) > tail:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        if 0.5 * beta_cdf(df / (df + mid * mid), df / 2, 0.5) > tail:
+            low = mid
+        else:
+            high = mid
+        if high - low < 1e-12 * max(1.0, high):
+            break
+    return (low + high) / 2

@@ -10,16 +10,17 @@
   strict level, as every threshold indicator is tested). The window is w = 1 percentage point.
 - Late-shrinking denominators: the final period's denominator against the provider's own
   earlier periods (3 or more). With mean μ and sample variance s², the lower 99.8% limit is the
-  exact Poisson one (P(X ≤ d) < 0.001) when s² ≤ μ, else the normal prediction limit
-  μ − 3.09 s √(1 + 1/k) from its own period-to-period variation, so that ordinary variation in
-  a provider's activity is not called shrinking.
+  exact Poisson one (P(X ≤ d) < 0.001) when s² ≤ μ, else the prediction limit
+  μ − t s √(1 + 1/k) from its own period-to-period variation, t the 0.999 quantile of Student's
+  t on k − 1 degrees of freedom (a variance from three quarters is itself uncertain), so that
+  ordinary variation in a provider's activity is not called shrinking.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qframe.engine.beta import binomial_upper_tail, clopper_pearson
+from qframe.engine.beta import binomial_upper_tail, clopper_pearson, student_t_quantile
 from qframe.engine.errors import InvalidInput
 from qframe.engine.funnel import FunnelInput, FunnelResult, Reference, funnel
 from qframe.engine.limits import Z998
@@ -109,11 +110,12 @@ def late_shrinking(earlier: Sequence[int], last: int, z: float = Z998) -> Shrink
     if mean <= 0:
         return None
     variance = math.fsum((d - mean) ** 2 for d in earlier) / (k - 1)
+    alpha = tail_alpha(z)
     if variance <= mean:
-        alpha = tail_alpha(z)
         limit = float(_poisson_lower_limit(mean, alpha))
         return Shrinking(mean, last, limit, "poisson", poisson_lower_tail(last, mean) < alpha)
-    limit = mean - z * math.sqrt(variance) * math.sqrt(1 + 1 / k)
+    t = student_t_quantile(1 - alpha, k - 1)
+    limit = mean - t * math.sqrt(variance) * math.sqrt(1 + 1 / k)
     return Shrinking(mean, last, limit, "own_variation", last < limit)
 
 

@@ -19,6 +19,8 @@ from qframe.scoring.models import Score, ScoreRun
 from qframe.scoring.queries import is_latest, scorecard, trend
 from qframe.scoring.vbp_card import vbp_card
 from qframe.scoring.ward import ward_charts
+from qframe.variation.small_units import FLAG_WORDS as SMALL_UNIT_RULE
+from qframe.variation.small_units import MIN_PEERS, practice_estimates, ward_estimates
 from qframe.web.access import login_required
 from qframe.web.files import csv_download
 
@@ -108,6 +110,9 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
         history=history,
         latest=is_latest(run),
         vbp=vbp_card(run, org),
+        estimates=practice_estimates(run, org),
+        small_unit_rule=SMALL_UNIT_RULE,
+        min_peers=MIN_PEERS,
     )
 
 
@@ -124,4 +129,11 @@ def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 @requires("read_ward_scores")
 def ward_page(ward_id: int):  # type: ignore[no-untyped-def]
     ward = get_scored_org_or_404(ward_id, current_user, ("ward",))
-    return render_template("scoring/ward.html", ward=ward, charts=ward_charts(ward))
+    return render_template(
+        "scoring/ward.html",
+        ward=ward,
+        charts=ward_charts(ward),
+        estimates=ward_estimates(ward),
+        small_unit_rule=SMALL_UNIT_RULE,
+        min_peers=MIN_PEERS,
+    )

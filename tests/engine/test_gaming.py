@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from qframe.engine.beta import student_t_quantile
 from qframe.engine.errors import InvalidInput
 from qframe.engine.funnel import Reference
 from qframe.engine.gaming import bunching, exception_funnel, late_shrinking
@@ -90,13 +91,35 @@ def test_a_late_drop_beyond_the_poisson_limit_raises_a_question():
 
 
 def test_a_provider_whose_activity_always_swings_is_judged_by_its_own_variation():
-    # Earlier 1000, 1300, 900, 1200: mean 1100, squared deviations 100,000, sample sd
-    # √(100000/3) = 182.6 (> √1100), so the limit is 1100 − 3.090232 · 182.6 · √(1 + 1/4)
-    # = 469.2; 700 is inside, 400 beyond.
-    got = late_shrinking([1000, 1300, 900, 1200], 700)
+    # Eight earlier months 1000, 1300, 900, 1200 twice: mean 1100, squared deviations 200,000,
+    # sample sd √(200000/7) = 169.03 (> √1100). Student's t on 7 degrees of freedom at 0.999 is
+    # 4.785 (published tables), so the limit is 1100 − 4.785 · 169.03 · √(1 + 1/8) = 242.1:
+    # 300 is inside, 200 beyond.
+    earlier = [1000, 1300, 900, 1200] * 2
+    got = late_shrinking(earlier, 300)
     assert got is not None
     assert got.basis == "own_variation"
-    assert got.limit == pytest.approx(1100 - 3.090232 * math.sqrt(100000 / 3) * math.sqrt(1.25))
+    assert got.limit == pytest.approx(
+        1100 - 4.785 * math.sqrt(200000 / 7) * math.sqrt(1.125), abs=0.2
+    )
     assert not got.raised
-    assert late_shrinking([1000, 1300, 900, 1200], 400).raised  # type: ignore[union-attr]
+    assert late_shrinking(earlier, 200).raised  # type: ignore[union-attr]
     assert late_shrinking([100, 100], 10) is None  # two earlier periods are too few
+
+
+def test_three_quarters_of_ordinary_swings_raise_no_question_for_a_one_sd_dip():
+    # Quarters 4,300, 4,555, 4,810: mean 4,555, sample sd 255 (more than Poisson's √4555 = 67.5),
+    # so the provider's own variation decides. A variance from three quarters is itself very
+    # uncertain: t(0.999) on 2 degrees of freedom is 22.327 (tables), and the limit
+    # 4555 − 22.327 · 255 · √(1 + 1/3) is below zero: a 22% fall is no question yet.
+    got = late_shrinking([4300, 4555, 4810], 3533)
+    assert got is not None
+    assert got.basis == "own_variation"
+    assert got.limit == pytest.approx(4555 - 22.327 * 255 * math.sqrt(4 / 3), abs=1)
+    assert not got.raised
+
+
+def test_students_t_quantiles_match_published_tables():
+    assert student_t_quantile(0.999, 7) == pytest.approx(4.785, abs=1e-3)
+    assert student_t_quantile(0.999, 2) == pytest.approx(22.327, abs=1e-3)
+    assert student_t_quantile(0.975, 1000) == pytest.approx(1.962, abs=1e-3)
