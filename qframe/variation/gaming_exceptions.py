@@ -66,6 +66,8 @@ def _sums(
         )
     out: dict[int, tuple[Organisation | None, int, int]] = {}
     for org, exceptions, denominator in db.session.execute(stmt):
+        if exceptions is None or denominator is None:
+            continue
         _held, e, d = out.get(org.id, (org, 0, 0))
         out[org.id] = (org, e + int(exceptions), d + int(denominator))
     return out

@@ -105,6 +105,8 @@ def ward_estimates(ward: Organisation) -> list[SmallUnitView]:
     ).all()
     latest: dict[int, tuple[Indicator, Period, int, int]] = {}
     for indicator, period, x, n in rows:
+        if x is None or n is None:
+            continue
         key = (KIND_RANK.get(period.kind, 3), -period.start_date.toordinal())
         held = latest.get(indicator.id)
         if held is None or key < (KIND_RANK.get(held[1].kind, 3), -held[1].start_date.toordinal()):
@@ -131,7 +133,7 @@ def _peer_wards(indicator: Indicator, period: Period) -> list[tuple[int, int]]:
         )
         .order_by(Measurement.id)
     ):
-        if x is not None and 0 <= x <= n:
+        if x is not None and n is not None and 0 <= x <= n:
             found[org_id] = (x, n)
     return list(found.values())
 
@@ -153,7 +155,7 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
             Score.denominator > 0,
         )
     ):
-        if x is None or not 0 <= x <= n:
+        if x is None or n is None or not 0 <= x <= n:
             continue
         peers.setdefault(indicator_id, []).append((x, n))
         if org_id == org.id:
