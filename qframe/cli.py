@@ -34,7 +34,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
 )
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app():
     from qframe.app import create_app
 
     return create_app()

@@ -28,7 +28,7 @@ MAX_PER_PAGE = 1000
 
 @bp.post("")
 @requires("submit_measurements")
-def submit():  # type: ignore[no-untyped-def]
+def submit():
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise ValidationFailed("Idempotency-Key is at most 200 characters")
@@ -69,7 +69,7 @@ def submit():  # type: ignore[no-untyped-def]
 
 @bp.get("")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", 100, 1, MAX_PER_PAGE)
     stmt = (

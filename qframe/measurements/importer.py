@@ -90,7 +90,7 @@ def plan_rows(
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
         for rec in db.session.execute(stmt).all():
-            stored[rec[1:4]] = rec  # type: ignore[index]
+            stored[rec[1:4]] = rec
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
