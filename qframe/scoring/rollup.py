@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from qframe.orgs.models import PROVIDER_KINDS
+from qframe.orgs.kinds import PROVIDER_KINDS
 
 # numerator, denominator, value
 Obs = tuple[int | None, int | None, float | None]
