@@ -177,7 +177,7 @@ def new_virement(holder_id: int):
             )
         except ValidationFailed as error:
             discard_changes()
-            for problem in error.problems or [error]:
+            for problem in error.problems if error.problems else [error]:
                 field = getattr(form, getattr(problem, "column", None) or "amount", form.amount)
                 field.errors = [*field.errors, problem.message]
         else:

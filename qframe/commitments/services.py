@@ -123,6 +123,7 @@ def record_commitment(actor: Any, org: Organisation, data: dict[str, Any]) -> Co
     milestones = _milestones(str(data.get("milestones", "")), start, due, problems)
     if problems:
         raise ValidationFailed("The commitment was not saved", problems)
+    assert indicator is not None  # noqa: S101 - a missing indicator is a problem above
     commitment = Commitment(
         organisation_id=org.id,
         indicator_id=indicator.id,

@@ -188,7 +188,7 @@ def _reversed(polarity: Any, worse: Decimal | None, better: Decimal | None) -> b
 def publish_problems(data: dict[str, Any]) -> list[Problem]:
     """Return why a loaded framework cannot be published yet (empty when it can)."""
     problems: list[Problem] = []
-    payment = data.get("payment") or {}
+    payment: dict[str, Any] = data.get("payment") or {}
     model = payment.get("model")
     money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(model)
     if money and not _positive(payment.get(money)):

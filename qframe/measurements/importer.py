@@ -89,8 +89,8 @@ def plan_rows(
         orgs = {r.org.id for r in rows}
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
-        for rec in db.session.execute(stmt).all():
-            stored[rec[1:4]] = rec
+        for found in db.session.execute(stmt).all():
+            stored[found[1:4]] = found
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
@@ -286,7 +286,7 @@ def _load(table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
     if dialect.name == "postgresql":
         names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
         quoted = dialect.identifier_preparer.format_table(table)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)

@@ -223,11 +223,11 @@ def _period(
 ) -> PeriodSpec | None:
     if label not in cache:
         try:
-            spec = parse_period(label)
+            parsed = parse_period(label)
         except BadPeriod as err:
             cache[label] = str(err)
         else:
-            cache[label] = spec
+            cache[label] = parsed
     spec = cache[label]
     if isinstance(spec, str):
         found.append(_p(raw, "bad_period", spec, "period"))

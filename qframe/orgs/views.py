@@ -117,7 +117,7 @@ def import_csv():
             result = import_organisations(current_user, data)
         except ValidationFailed as error:
             discard_changes()
-            problems = error.problems or [error]
+            problems = error.problems if error.problems else [error]
             flash(error.message, "error")
         else:
             flash(f"Imported: {result.created} created, {result.updated} updated.", "success")

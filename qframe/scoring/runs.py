@@ -107,7 +107,7 @@ def score_period(
         write_providers(run, providers, sums, payment)
     if scored_vbp is not None:
         vbp.store(run, scored_vbp)
-    counts = status_counts(columns)
+    counts: dict[str, Any] = status_counts(columns)
     counts.update(
         measurements=len(rows),
         scores=total,
@@ -222,7 +222,8 @@ def _specs(
                 measure=i.measure,
                 polarity=i.polarity,
                 method=i.method,
-                max_points=_float(i.max_points) if i.method == "threshold" else 10.0,
+                # Publishing requires max_points on a threshold indicator (frameworks.validation).
+                max_points=_float(i.max_points) if i.method == "threshold" else 10.0,  # type: ignore[arg-type]
                 # A vbp indicator's band runs from its achievement threshold to its benchmark.
                 lower=_float(i.lower if i.method == "threshold" else at),
                 upper=_float(i.upper if i.method == "threshold" else bm),
