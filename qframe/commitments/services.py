@@ -186,6 +186,7 @@ def _readings(commitments: list[Commitment]) -> dict[tuple[int, int, str], list[
     )
     latest: dict[tuple[int, int, str, int], Reading] = {}
     for org, indicator, kind, period, end, _version, value in rows:
+        assert value is not None  # noqa: S101 - the query keeps non-null achievements only
         latest[(org, indicator, kind, period)] = Reading(end, float(value))
     found: dict[tuple[int, int, str], list[Reading]] = {}
     for (org, indicator, kind, _period), reading in latest.items():

@@ -188,9 +188,9 @@ def _reversed(polarity: Any, worse: Decimal | None, better: Decimal | None) -> b
 def publish_problems(data: dict[str, Any]) -> list[Problem]:
     """Return why a loaded framework cannot be published yet (empty when it can)."""
     problems: list[Problem] = []
-    payment: dict[str, Any] = data.get("payment") or {}
+    payment = data.get("payment") or {}
     model = payment.get("model")
-    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(model)
+    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(str(model))
     if money and not _positive(payment.get(money)):
         problems.append(Problem(f"payment.{money}", "not_positive", "Must be set and > 0."))
     indicators = data.get("indicators") or []

@@ -77,7 +77,7 @@ def splits_of(run: AllocationRun, line_ids: list[int]) -> dict[int, list[Allocat
     return found
 
 
-def schedule_rows(run: AllocationRun) -> Iterator[list[object]]:
+def schedule_rows(run: AllocationRun) -> Iterator[list[Any]]:
     """formats.md allocation CSV rows; in service-line runs one row per service line (weight =
     its points; cap, floor, gate and reason are its provider's) and a provider_code column."""
     if run.by_service_line:
@@ -122,7 +122,7 @@ def schedule_rows(run: AllocationRun) -> Iterator[list[object]]:
     for code, weight, cap, floor, gate, amount, reason, provider in db.session.execute(
         stmt.order_by(Organisation.code)
     ):
-        row: list[object] = [
+        row: list[Any] = [
             code,
             str(weight),
             pence_to_pounds(cap),
