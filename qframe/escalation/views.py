@@ -59,7 +59,9 @@ def ladder_level(level: int) -> dict[str, str]:
 
 
 def _framework() -> Framework:
-    return get_managed_framework_or_404(int((request.view_args or {})["framework_id"]), current_user)
+    return get_managed_framework_or_404(
+        int((request.view_args or {})["framework_id"]), current_user
+    )
 
 
 def _managed_frameworks() -> list[Framework]:

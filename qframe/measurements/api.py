@@ -93,7 +93,9 @@ def index():
     rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
     items = [_item(*row) for row in rows[:per_page]]
     more = len(rows) > per_page
-    query: dict[str, Any] = {k: v for k, v in args.items() if k in ("framework", "period", "org", "indicator")}
+    query: dict[str, Any] = {
+        k: v for k, v in args.items() if k in ("framework", "period", "org", "indicator")
+    }
     nxt = url_for(".index", page=page + 1, per_page=per_page, **query) if more else None
     return jsonify(
         MeasurementPage().dump({"items": items, "page": page, "per_page": per_page, "next": nxt})
