@@ -43,12 +43,12 @@ def validate_rows(rows: Iterable[RawRow], cat: Catalogue) -> tuple[list[ValidRow
     valid: list[ValidRow] = []
     problems: list[Problem] = []
     periods: dict[str, PeriodSpec | str] = {}
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     for raw in rows:
         found: list[Problem] = []
         row = _check_row(raw, cat, periods, found)
         ident = tuple(raw.values.get(c, "").strip() for c in COLUMNS)
-        first = seen.setdefault(ident, raw.row)  # type: ignore[arg-type]
+        first = seen.setdefault(ident, raw.row)
         if first != raw.row and all(ident):
             found.append(
                 _p(
