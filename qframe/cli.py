@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask
@@ -34,13 +34,13 @@ FEATURE_COMMANDS: tuple[str, ...] = (
 )
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app():
     from qframe.app import create_app
 
     return create_app()
 
 
-def fail(error: DomainError) -> None:
+def fail(error: DomainError) -> NoReturn:
     """Print a one-line error (and the problem report, if any) and exit 1; nothing is kept."""
     db.session.rollback()
     click.echo(f"Error: {error.message}", err=True)

@@ -1,10 +1,12 @@
 """Flask extensions, unbound: `create_app` binds them."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so that migrations are identical on SQLite and PostgreSQL.
@@ -19,9 +21,20 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # Every model maps one Table (DeclarativeBase says only FromClause): insert() and update()
+        # take it, and it has delete().
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`: Flask-SQLAlchemy's `db.Model` at run time. A type checker cannot take a
+# base class from an attribute (mypy: Name "db.Model" is not defined), so it sees Base, its root.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

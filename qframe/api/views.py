@@ -10,5 +10,5 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     return jsonify(build_spec())

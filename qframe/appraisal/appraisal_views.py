@@ -55,7 +55,7 @@ def _input(form: AppraisalForm, year: str) -> AppraisalInput:
     return AppraisalInput(
         year=year,
         appraiser_number=form.appraiser_number.data or "",
-        due_date=form.due_date.data,  # type: ignore[arg-type]
+        due_date=form.due_date.data,
         meeting_date=form.meeting_date.data,
         status=form.status.data or "",
         summary=form.summary.data or "",
@@ -64,7 +64,7 @@ def _input(form: AppraisalForm, year: str) -> AppraisalInput:
 
 @bp.route("/staff/<int:staff_id>/appraisals/new", methods=["GET", "POST"])
 @requires("manage_staff")
-def new_appraisal(staff_id: int):  # type: ignore[no-untyped-def]
+def new_appraisal(staff_id: int):
     person = get_staff_or_404(staff_id, current_user, manage=True)
     form = AppraisalForm()
     if not form.is_submitted():
@@ -98,7 +98,7 @@ def _indicator_choices(year: str) -> list[SelectChoice]:
     )
 
 
-def _render(appraisal: Appraisal, form=None, objective_form=None, pdp_form=None, status=200):  # type: ignore[no-untyped-def]
+def _render(appraisal: Appraisal, form=None, objective_form=None, pdp_form=None, status=200):
     """The appraisal page; the content shown is audited as a view."""
     manage = is_manager(current_user) and appraisal.staff.user_id != current_user.id
     if form is None:
@@ -130,7 +130,7 @@ def _render(appraisal: Appraisal, form=None, objective_form=None, pdp_form=None,
 
 @bp.route("/appraisals/<int:appraisal_id>", methods=["GET", "POST"])
 @login_required
-def appraisal(appraisal_id: int):  # type: ignore[no-untyped-def]
+def appraisal(appraisal_id: int):
     if request.method == "GET":
         return _render(get_appraisal_or_404(appraisal_id, current_user))
     record = get_appraisal_or_404(appraisal_id, current_user, manage=True)
@@ -155,7 +155,7 @@ def appraisal(appraisal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/appraisals/<int:appraisal_id>/objectives")
 @requires("manage_staff")
-def new_objective(appraisal_id: int):  # type: ignore[no-untyped-def]
+def new_objective(appraisal_id: int):
     record = get_appraisal_or_404(appraisal_id, current_user, manage=True)
     form = ObjectiveForm()
     form.indicator_id.choices = _indicator_choices(record.year)
@@ -189,7 +189,7 @@ def new_objective(appraisal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/objectives/<int:objective_id>/delete")
 @requires("manage_staff")
-def delete_objective(objective_id: int):  # type: ignore[no-untyped-def]
+def delete_objective(objective_id: int):
     objective = get_objective_or_404(objective_id, current_user)
     appraisal_id = objective.appraisal_id
     remove_objective(current_user, objective)
@@ -199,7 +199,7 @@ def delete_objective(objective_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/appraisals/<int:appraisal_id>/pdp")
 @requires("manage_staff")
-def new_pdp_item(appraisal_id: int):  # type: ignore[no-untyped-def]
+def new_pdp_item(appraisal_id: int):
     record = get_appraisal_or_404(appraisal_id, current_user, manage=True)
     form = PdpForm()
     if form.validate_on_submit():
@@ -222,7 +222,7 @@ def new_pdp_item(appraisal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/pdp/<int:item_id>/done")
 @requires("manage_staff")
-def toggle_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
+def toggle_pdp_item(item_id: int):
     item = get_pdp_item_or_404(item_id, current_user)
     set_pdp_done(current_user, item, request.form.get("done") == "1")
     return redirect(url_for("appraisal.appraisal", appraisal_id=item.appraisal_id) + "#pdp")
@@ -230,7 +230,7 @@ def toggle_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/pdp/<int:item_id>/delete")
 @requires("manage_staff")
-def delete_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
+def delete_pdp_item(item_id: int):
     item = get_pdp_item_or_404(item_id, current_user)
     appraisal_id = item.appraisal_id
     remove_pdp_item(current_user, item)
@@ -240,7 +240,7 @@ def delete_pdp_item(item_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/appraisals/<int:appraisal_id>/sign")
 @login_required
-def sign(appraisal_id: int):  # type: ignore[no-untyped-def]
+def sign(appraisal_id: int):
     record = get_appraisal_or_404(appraisal_id, current_user)
     sign_appraisal(current_user, record, request.form.get("party", ""))
     flash("Signature recorded.", "success")

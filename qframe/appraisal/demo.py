@@ -165,7 +165,7 @@ class _Maker:
             user = users.get(email)
             orgs = user.scope_orgs if user is not None else []
             lead = self.leads.get(orgs[0].id) if orgs else None
-            if lead is not None:
+            if lead is not None and user is not None:
                 lead.user_id, lead.name = user.id, user.name.removeprefix("Dr ")
                 linked += 1
         return linked

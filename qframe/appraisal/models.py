@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.appraisal.rules import GROUP_LABELS, READINESS_LABELS
 from qframe.audit.models import utcnow
 from qframe.dbtypes import ExactDecimal
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 
@@ -32,7 +32,7 @@ STATUS_LABELS = {
 }
 
 
-class StaffMember(db.Model):
+class StaffMember(Model):
     __tablename__ = "staff_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ class StaffMember(db.Model):
         return f"<StaffMember {self.staff_number}>"
 
 
-class Appraisal(db.Model):
+class Appraisal(Model):
     """One person's appraisal for one financial year."""
 
     __tablename__ = "appraisals"
@@ -134,7 +134,7 @@ class Appraisal(db.Model):
         return self.status == "signed_off"
 
 
-class Objective(db.Model):
+class Objective(Model):
     __tablename__ = "appraisal_objectives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,7 +152,7 @@ class Objective(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class PdpItem(db.Model):
+class PdpItem(Model):
     """A personal development plan item: a learning need and the activity that meets it."""
 
     __tablename__ = "appraisal_pdp_items"
@@ -172,7 +172,7 @@ class PdpItem(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """One row per reminder sent: (staff, kind, threshold, due date) is never sent twice."""
 
     __tablename__ = "appraisal_reminders"

@@ -164,12 +164,12 @@ def appraisal_dates(staff_ids: list[int]) -> tuple[dict[int, date], dict[int, da
         if meeting is not None:
             last[staff_id] = meeting
     open_rows: dict[int, list[tuple[str, date]]] = {}
-    for staff_id, year, due in db.session.execute(
+    for staff_id, year, due_date in db.session.execute(
         select(Appraisal.staff_id, Appraisal.year, Appraisal.due_date).where(
             Appraisal.staff_id.in_(staff_ids), Appraisal.status.not_in(DONE_STATUSES)
         )
     ):
-        open_rows.setdefault(staff_id, []).append((year, due))
+        open_rows.setdefault(staff_id, []).append((year, due_date))
     due = {
         staff_id: found
         for staff_id, rows in open_rows.items()

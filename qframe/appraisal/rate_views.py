@@ -18,7 +18,7 @@ from qframe.web.files import csv_download
 MAX_UNITS = 400
 
 
-def _units():  # type: ignore[no-untyped-def]
+def _units():
     """Service lines and wards in scope, optionally under one provider or service line."""
     units = scoped_units(current_user)
     under = request.args.get("under", "")
@@ -34,7 +34,7 @@ def _units():  # type: ignore[no-untyped-def]
 
 @bp.get("/rates")
 @login_required
-def rates():  # type: ignore[no-untyped-def]
+def rates():
     units, parent = _units()
     today = date.today()
     trends = appraisal_rate_trends([u.id for u in units], today)
@@ -66,7 +66,7 @@ def rates():  # type: ignore[no-untyped-def]
 
 @bp.get("/rates.csv")
 @login_required
-def rates_export():  # type: ignore[no-untyped-def]
+def rates_export():
     units, _parent = _units()
     trends = appraisal_rate_trends([u.id for u in units], date.today())
     rows = (
@@ -83,13 +83,13 @@ def rates_export():  # type: ignore[no-untyped-def]
 
 @bp.get("/leadership")
 @requires("manage_staff")
-def leadership():  # type: ignore[no-untyped-def]
+def leadership():
     return render_template("appraisal/leadership.html", people=leadership_pipeline(current_user))
 
 
 @bp.get("/leadership.csv")
 @requires("manage_staff")
-def leadership_export():  # type: ignore[no-untyped-def]
+def leadership_export():
     rows = (
         [
             p.staff_number,

@@ -87,6 +87,7 @@ def _facts(org_ids: Iterable[int], meetings_after: date) -> dict[int, list[Staff
                 Appraisal.meeting_date > meetings_after,
             )
         ):
+            assert meeting is not None  # noqa: S101 - NULL > meetings_after is never true
             meetings[staff_id].append(meeting)
     for root, people in members.items():
         result[root] = [

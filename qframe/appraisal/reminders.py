@@ -56,11 +56,13 @@ def send_reminders(today: date) -> ReminderSummary:
     )
     managers = _managers_by_org()
     parents = dict(db.session.execute(select(Organisation.id, Organisation.parent_id)).all())
-    accounts = dict(
-        db.session.execute(
+    accounts = {
+        staff_id: user_id
+        for staff_id, user_id in db.session.execute(
             select(StaffMember.id, StaffMember.user_id).where(StaffMember.user_id.is_not(None))
         ).all()
-    )
+        if user_id is not None
+    }
     links = current_app.url_map.bind("localhost")
     email = email_enabled(current_app.config)
     reminders = notifications = 0

@@ -47,7 +47,7 @@ def _filters() -> StaffFilters:
 
 @bp.get("/")
 @requires("manage_staff")
-def index():  # type: ignore[no-untyped-def]
+def index():
     filters = _filters()
     return render_template(
         "appraisal/index.html",
@@ -62,7 +62,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/staff.csv")
 @requires("manage_staff")
-def export():  # type: ignore[no-untyped-def]
+def export():
     rows = staff_rows(current_user, _filters())
     return csv_download("staff-appraisal.csv", CSV_HEADER, csv_rows(rows))
 
@@ -97,7 +97,7 @@ def _input(form: StaffForm) -> StaffInput:
         service_line_id=form.service_line_id.data,
         ward_id=form.ward_id.data,
         line_manager_number=form.line_manager_number.data or "",
-        start_date=form.start_date.data,  # type: ignore[arg-type]
+        start_date=form.start_date.data,
         left_on=form.left_on.data,
         revalidated_on=form.revalidated_on.data,
         leadership_aspiration=bool(form.leadership_aspiration.data),
@@ -111,7 +111,7 @@ def _input(form: StaffForm) -> StaffInput:
 
 @bp.route("/staff/new", methods=["GET", "POST"])
 @requires("manage_staff")
-def new_staff():  # type: ignore[no-untyped-def]
+def new_staff():
     form = StaffForm()
     _unit_choices(form)
     if form.validate_on_submit():
@@ -130,7 +130,7 @@ def new_staff():  # type: ignore[no-untyped-def]
 
 @bp.get("/staff/<int:staff_id>")
 @login_required
-def staff(staff_id: int):  # type: ignore[no-untyped-def]
+def staff(staff_id: int):
     person = get_staff_or_404(staff_id, current_user)
     today = date.today()
     last, open_due = appraisal_dates([person.id])
@@ -156,7 +156,7 @@ def staff(staff_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
 @requires("manage_staff")
-def edit_staff(staff_id: int):  # type: ignore[no-untyped-def]
+def edit_staff(staff_id: int):
     person = get_staff_or_404(staff_id, current_user, manage=True)
     form = StaffForm(obj=person)
     _unit_choices(form)
@@ -189,7 +189,7 @@ def edit_staff(staff_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/mine")
 @login_required
-def mine():  # type: ignore[no-untyped-def]
+def mine():
     person = db.session.scalar(select(StaffMember).where(StaffMember.user_id == current_user.id))
     if person is not None:
         return redirect(url_for("appraisal.staff", staff_id=person.id))

@@ -38,13 +38,13 @@ def _one(a: Assessment) -> dict[str, Any]:
 
 @bp.get("")
 @requires("read_assessments")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return jsonify([_one(a) for a in assessments_in_scope(current_user)])
 
 
 @bp.get("/<int:assessment_id>")
 @requires("read_assessments")
-def one(assessment_id: int):  # type: ignore[no-untyped-def]
+def one(assessment_id: int):
     return jsonify(_one(get_assessment_or_404(assessment_id, current_user)))
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.orgs.models import Organisation
 
 GOVERNANCE_AREAS = (
@@ -43,7 +43,7 @@ NAMING = ("needs development", "problematic")
 STATUSES = ("draft", "submitted", "returned", "accepted")
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One organisation's baseline assessment for a financial year."""
 
     __tablename__ = "baseline_assessments"
@@ -76,7 +76,7 @@ class Assessment(db.Model):
         return self.status in ("draft", "returned")
 
 
-class AssessmentItem(db.Model):
+class AssessmentItem(Model):
     """One area assessed: a framework domain or a governance area, rated with evidence."""
 
     __tablename__ = "baseline_assessment_items"
@@ -95,7 +95,7 @@ class AssessmentItem(db.Model):
     __table_args__ = (UniqueConstraint("assessment_id", "area"),)
 
 
-class AssessmentReminder(db.Model):
+class AssessmentReminder(Model):
     """A reminder already sent (so the daily job sends each one once)."""
 
     __tablename__ = "baseline_assessment_reminders"

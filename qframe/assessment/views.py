@@ -60,13 +60,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 @bp.get("/")
 @requires("read_assessments")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _index()
 
 
 @bp.post("/start")
 @requires("review_assessments")
-def start():  # type: ignore[no-untyped-def]
+def start():
     org_id = request.form.get("org", "")
     org = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
     try:
@@ -96,13 +96,13 @@ def _show(found: Assessment, problems: list[Problem] | None = None, status: int 
 
 @bp.get("/<int:assessment_id>")
 @requires("read_assessments")
-def show(assessment_id: int):  # type: ignore[no-untyped-def]
+def show(assessment_id: int):
     return _show(get_assessment_or_404(assessment_id, current_user))
 
 
 @bp.post("/<int:assessment_id>")
 @requires("complete_assessments")
-def save(assessment_id: int):  # type: ignore[no-untyped-def]
+def save(assessment_id: int):
     found = get_assessment_or_404(assessment_id, current_user)
     rows = {
         item.area: {
@@ -125,7 +125,7 @@ def save(assessment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:assessment_id>/review")
 @requires("review_assessments")
-def review(assessment_id: int):  # type: ignore[no-untyped-def]
+def review(assessment_id: int):
     found = get_assessment_or_404(assessment_id, current_user)
     accept = request.form.get("decision") == "accept"
     try:
@@ -142,7 +142,7 @@ def review(assessment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/assessments.csv")
 @requires("read_assessments")
-def export():  # type: ignore[no-untyped-def]
+def export():
     header = ["organisation", "year", "status", "due_on", "area", "rating", "evidence", "named"]
     rows = [
         [

@@ -9,14 +9,14 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -56,7 +56,7 @@ def record(
 
 def query_events(
     *, action: str | None = None, object_type: str | None = None, actor: str | None = None
-) -> Select[tuple[AuditEvent]]:
+) -> Select[AuditEvent]:
     """Newest-first audit events matching the filters."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:

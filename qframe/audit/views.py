@@ -21,7 +21,7 @@ def _filters() -> dict[str, str | None]:
 
 @bp.get("/")
 @requires("read_audit")
-def index():  # type: ignore[no-untyped-def]
+def index():
     filters = _filters()
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
     events = db.session.scalars(
@@ -38,7 +38,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/audit.csv")
 @requires("read_audit")
-def export():  # type: ignore[no-untyped-def]
+def export():
     events = db.session.scalars(query_events(**_filters()).limit(100_000))
     rows = (
         [

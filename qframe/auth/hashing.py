@@ -23,7 +23,7 @@ def _slots(app: Flask) -> threading.BoundedSemaphore:
         slots = app.extensions.setdefault(
             _KEY, threading.BoundedSemaphore(int(app.config["PASSWORD_HASH_CONCURRENCY"]))
         )
-    return slots  # type: ignore[no-any-return]
+    return slots
 
 
 def check_password(stored: str | None, password: str) -> bool:

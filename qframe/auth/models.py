@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.orgs.models import Organisation
 
 ROLES = (
@@ -29,7 +29,7 @@ ROLE_LABELS = {
 }
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ class User(db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class UserScope(db.Model):
+class UserScope(Model):
     """An organisation a user acts for; a scope covers the organisation's descendants."""
 
     __tablename__ = "user_scopes"
@@ -93,7 +93,7 @@ class UserScope(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Failed sign-ins, for rate limiting by account and by address."""
 
     __tablename__ = "login_attempts"
@@ -104,7 +104,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for a machine client; it acts as its user, with the user's scope."""
 
     __tablename__ = "api_tokens"

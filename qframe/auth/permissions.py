@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any, Protocol
 
 from flask import abort
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_login import current_user
 
 from qframe.auth.scope import (
     get_org_by_code_or_404,

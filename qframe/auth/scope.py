@@ -25,7 +25,7 @@ def sees_everything(user: ScopedUser) -> bool:
     return user.role == "admin"
 
 
-def scope_subquery(user: ScopedUser) -> Select[tuple[int]]:
+def scope_subquery(user: ScopedUser) -> Select[int]:
     """A SELECT of every organisation id in the user's scope (their orgs and all descendants)."""
     from qframe.auth.models import UserScope
 

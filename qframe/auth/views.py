@@ -57,7 +57,7 @@ def _sign_in(email: str, password: str) -> User:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("home.home"))
     form = LoginForm()
@@ -77,7 +77,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if current_user.is_authenticated:
         end_sessions(current_user, current_user, "logout")
     end_session()

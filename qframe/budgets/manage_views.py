@@ -75,7 +75,7 @@ def _provider_view() -> tuple[list[Organisation], Organisation | None, str]:
 
 @bp.get("/")
 @requires("manage_budgets")
-def index():  # type: ignore[no-untyped-def]
+def index():
     providers, provider, year = _provider_view()
     holders = provider_holders([provider.id]) if provider else []
     unopened = orgs_without_budget(provider.id) if provider else []
@@ -95,7 +95,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/holders.csv")
 @requires("manage_budgets")
-def export():  # type: ignore[no-untyped-def]
+def export():
     _providers_, provider, year = _provider_view()
     rows = positions(provider_holders([provider.id]) if provider else [], year)
     header = [
@@ -125,7 +125,7 @@ def export():  # type: ignore[no-untyped-def]
 
 @bp.post("/orgs/<int:org_id>/open")
 @requires("manage_budgets")
-def open_budget(org_id: int):  # type: ignore[no-untyped-def]
+def open_budget(org_id: int):
     org = get_org_or_404(org_id, current_user)
     if not OpenHolderForm().validate_on_submit():
         raise ValidationFailed("The form had expired; reload and try again")
@@ -134,7 +134,7 @@ def open_budget(org_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("budgets_manage.holder", holder_id=holder.id))
 
 
-def _holder_page(holder: BudgetHolder, funding: FundingForm, limit: LimitForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _holder_page(holder: BudgetHolder, funding: FundingForm, limit: LimitForm, status: int = 200):
     year = request.args.get("year") or default_year([holder.id])
     report = holder_report(holder, check_year(year))
     if not funding.versions.data:
@@ -154,13 +154,13 @@ def _holder_page(holder: BudgetHolder, funding: FundingForm, limit: LimitForm, s
 
 @bp.get("/holders/<int:holder_id>")
 @requires("manage_budgets")
-def holder(holder_id: int):  # type: ignore[no-untyped-def]
+def holder(holder_id: int):
     return _holder_page(get_holder_or_404(holder_id, current_user), FundingForm(), LimitForm())
 
 
 @bp.post("/holders/<int:holder_id>/funding")
 @requires("manage_budgets")
-def funding(holder_id: int):  # type: ignore[no-untyped-def]
+def funding(holder_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     form = FundingForm()
     year = check_year(request.args.get("year") or default_year([holder.id]))
@@ -188,7 +188,7 @@ def funding(holder_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/holders/<int:holder_id>/limit")
 @requires("manage_budgets")
-def limit(holder_id: int):  # type: ignore[no-untyped-def]
+def limit(holder_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     form = LimitForm()
     if form.validate_on_submit():
@@ -205,7 +205,7 @@ def limit(holder_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/virements/<int:virement_id>", methods=["GET", "POST"])
 @requires("manage_budgets")
-def virement(virement_id: int):  # type: ignore[no-untyped-def]
+def virement(virement_id: int):
     item = get_virement_or_404(virement_id, current_user)
     form = DecisionForm()
     if not form.is_submitted():
@@ -234,7 +234,7 @@ def virement(virement_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/ledger", methods=["GET", "POST"])
 @requires("manage_budgets")
-def ledger():  # type: ignore[no-untyped-def]
+def ledger():
     form = LedgerForm()
     problems, result = None, None
     if form.validate_on_submit():

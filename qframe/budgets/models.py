@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.budgets.calc import CATEGORIES, INCOME_CATEGORIES, MONTHS
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.orgs.models import Organisation
 
 HOLDER_KINDS = ("service_line", "ward")
@@ -28,7 +28,7 @@ VIREMENT_STATUSES = ("applied", "pending", "approved", "rejected")
 PHASE_COLUMNS = tuple(f"p{m:02d}_pence" for m in range(1, MONTHS + 1))
 
 
-class BudgetHolder(db.Model):
+class BudgetHolder(Model):
     """A service line (clinical director) or ward (nurse manager) that runs its own budget."""
 
     __tablename__ = "budget_holders"
@@ -50,7 +50,7 @@ class BudgetHolder(db.Model):
         return f"<BudgetHolder {self.cost_centre}>"
 
 
-class BudgetLine(db.Model):
+class BudgetLine(Model):
     """One category of a holder's budget for a financial year, phased over twelve months.
 
     NHS ledgers keep the twelve budget periods as columns (M1–M12); so does this table, so that
@@ -107,7 +107,7 @@ class BudgetLine(db.Model):
         return self.category in INCOME_CATEGORIES
 
 
-class LedgerImport(db.Model):
+class LedgerImport(Model):
     """One accepted ledger file: who, when, its content hash and what it replaced."""
 
     __tablename__ = "budget_ledger_imports"
@@ -124,7 +124,7 @@ class LedgerImport(db.Model):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class BudgetActual(db.Model):
+class BudgetActual(Model):
     """A month's actual for a budget line (April = month 1), as posted in the ledger."""
 
     __tablename__ = "budget_actuals"
@@ -141,7 +141,7 @@ class BudgetActual(db.Model):
     )
 
 
-class Virement(db.Model):
+class Virement(Model):
     """Money moved between two lines of one holder; above the delegated limit finance decides."""
 
     __tablename__ = "budget_virements"
@@ -171,7 +171,7 @@ class Virement(db.Model):
     __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
 
 
-class Reinvestment(db.Model):
+class Reinvestment(Model):
     """A reward allocation run's credit to a holder's quality reinvestment line (once per run)."""
 
     __tablename__ = "budget_reinvestments"

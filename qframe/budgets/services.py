@@ -73,11 +73,11 @@ def default_year(holder_ids: Sequence[int] | None = None) -> str:
 def closed_months(holder_id: int, year: str) -> int:
     """Months of the year with ledger actuals for this holder (April = 1); later months are open."""
     return int(
-        db.session.scalar(
+        db.session.execute(
             select(func.coalesce(func.max(BudgetActual.month), 0))
             .join(BudgetLine, BudgetLine.id == BudgetActual.line_id)
             .where(BudgetLine.holder_id == holder_id, BudgetLine.year == year)
-        )
+        ).scalar_one()
     )
 
 

@@ -48,7 +48,7 @@ def _year(years: list[str]) -> str:
 
 @bp.get("/")
 @requires("read_budgets")
-def index():  # type: ignore[no-untyped-def]
+def index():
     holders = list(
         db.session.scalars(
             select(BudgetHolder)
@@ -69,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:holder_id>")
 @requires("read_budgets")
-def show(holder_id: int):  # type: ignore[no-untyped-def]
+def show(holder_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     years = budget_years([holder.id])
     year = _year(years)
@@ -85,7 +85,7 @@ def show(holder_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:holder_id>/budget.csv")
 @requires("read_budgets")
-def export(holder_id: int):  # type: ignore[no-untyped-def]
+def export(holder_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     year = _year(budget_years([holder.id]))
     report = holder_report(holder, year)
@@ -127,7 +127,7 @@ def _csv_row(p: Position, status: str) -> list[object]:
 
 @bp.get("/<int:holder_id>/lines/<int:line_id>")
 @requires("read_budgets")
-def line(holder_id: int, line_id: int):  # type: ignore[no-untyped-def]
+def line(holder_id: int, line_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     budget_line = get_line_or_404(line_id, current_user)
     if budget_line.holder_id != holder.id:
@@ -139,7 +139,7 @@ def line(holder_id: int, line_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:holder_id>/virements/new", methods=["GET", "POST"])
 @requires("move_budget")
-def new_virement(holder_id: int):  # type: ignore[no-untyped-def]
+def new_virement(holder_id: int):
     holder = get_holder_or_404(holder_id, current_user)
     year = _year(budget_years([holder.id]))
     report = holder_report(holder, year)
@@ -177,7 +177,7 @@ def new_virement(holder_id: int):  # type: ignore[no-untyped-def]
             )
         except ValidationFailed as error:
             discard_changes()
-            for problem in error.problems or [error]:
+            for problem in error.problems if error.problems else [error]:
                 field = getattr(form, getattr(problem, "column", None) or "amount", form.amount)
                 field.errors = [*field.errors, problem.message]
         else:

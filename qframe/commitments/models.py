@@ -12,13 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
 
 
-class Commitment(db.Model):
+class Commitment(Model):
     """What a provider promises its population. Its status is derived, never stored or typed."""
 
     __tablename__ = "commitments"

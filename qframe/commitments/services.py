@@ -123,6 +123,7 @@ def record_commitment(actor: Any, org: Organisation, data: dict[str, Any]) -> Co
     milestones = _milestones(str(data.get("milestones", "")), start, due, problems)
     if problems:
         raise ValidationFailed("The commitment was not saved", problems)
+    assert indicator is not None  # noqa: S101 - a missing indicator is a problem above
     commitment = Commitment(
         organisation_id=org.id,
         indicator_id=indicator.id,
@@ -185,6 +186,7 @@ def _readings(commitments: list[Commitment]) -> dict[tuple[int, int, str], list[
     )
     latest: dict[tuple[int, int, str, int], Reading] = {}
     for org, indicator, kind, period, end, _version, value in rows:
+        assert value is not None  # noqa: S101 - the query keeps non-null achievements only
         latest[(org, indicator, kind, period)] = Reading(end, float(value))
     found: dict[tuple[int, int, str], list[Reading]] = {}
     for (org, indicator, kind, _period), reading in latest.items():

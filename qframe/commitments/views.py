@@ -40,7 +40,7 @@ def commitment_tag(status: str) -> dict[str, str]:
 
 @bp.get("/")
 @requires("read_commitments")
-def index():  # type: ignore[no-untyped-def]
+def index():
     items = progress_of(commitments_in_scope(current_user))
     providers = providers_in_scope(current_user) if can(current_user, "make_commitments") else []
     return render_template("commitments/index.html", items=items, providers=providers)
@@ -48,7 +48,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/commitments.csv")
 @requires("read_commitments")
-def export():  # type: ignore[no-untyped-def]
+def export():
     items = progress_of(commitments_in_scope(current_user))
     header = [
         "provider_code",
@@ -85,14 +85,14 @@ def export():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:commitment_id>")
 @requires("read_commitments")
-def show(commitment_id: int):  # type: ignore[no-untyped-def]
+def show(commitment_id: int):
     commitment = get_commitment_or_404(commitment_id, current_user)
     return render_template("commitments/show.html", p=progress_of([commitment])[0])
 
 
 @bp.route("/providers/<int:org_id>/new", methods=["GET", "POST"])
 @requires("make_commitments")
-def new(org_id: int):  # type: ignore[no-untyped-def]
+def new(org_id: int):
     org = get_provider_or_404(org_id, current_user)
     form = CommitmentForm()
     indicators = indicator_choices(org)

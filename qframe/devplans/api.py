@@ -45,13 +45,13 @@ def _one(plan: DevelopmentPlan) -> dict[str, Any]:
 
 @bp.get("")
 @requires("read_development_plans")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return jsonify([_one(p) for p in plans_in_scope(current_user)])
 
 
 @bp.get("/<int:plan_id>")
 @requires("read_development_plans")
-def one(plan_id: int):  # type: ignore[no-untyped-def]
+def one(plan_id: int):
     return jsonify(_one(get_plan_or_404(plan_id, current_user)))
 
 

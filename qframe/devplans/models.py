@@ -17,12 +17,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.dbtypes import ExactDecimal
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 
 
-class DevelopmentPlan(db.Model):
+class DevelopmentPlan(Model):
     """A provider's plan for bringing services up to standard, from `starts_on` to `ends_on`."""
 
     __tablename__ = "development_plans"
@@ -39,7 +39,7 @@ class DevelopmentPlan(db.Model):
     actions: Mapped[list[PlanAction]] = relationship(order_by="PlanAction.id")
 
 
-class PlanAction(db.Model):
+class PlanAction(Model):
     """Something the provider will do, and the person who owns it."""
 
     __tablename__ = "development_plan_actions"
@@ -54,7 +54,7 @@ class PlanAction(db.Model):
     )
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A dated step of an action: indicator-linked (baseline → target) or signed off."""
 
     __tablename__ = "development_plan_milestones"

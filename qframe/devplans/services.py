@@ -42,7 +42,7 @@ def _indicators(org: Organisation) -> dict[str, Indicator]:
     return {i.code: i for i in rows}  # the latest framework's indicator wins
 
 
-def _row(n: int, row: dict[str, str], plan: dict[str, Any], known: dict[str, Indicator]):  # type: ignore[no-untyped-def]
+def _row(n: int, row: dict[str, str], plan: dict[str, Any], known: dict[str, Indicator]):
     problems = []
     due = _date(row["due_on"])
     if due is None:

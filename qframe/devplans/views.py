@@ -58,13 +58,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 @bp.get("/")
 @requires("read_development_plans")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _index()
 
 
 @bp.post("/")
 @requires("write_development_plans")
-def create():  # type: ignore[no-untyped-def]
+def create():
     form = request.form
     org_id = form.get("org", "")
     org = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
@@ -107,13 +107,13 @@ def _show(plan: Any, problems: list[Problem] | None = None, status: int = 200) -
 
 @bp.get("/<int:plan_id>")
 @requires("read_development_plans")
-def show(plan_id: int):  # type: ignore[no-untyped-def]
+def show(plan_id: int):
     return _show(get_plan_or_404(plan_id, current_user))
 
 
 @bp.post("/<int:plan_id>/milestones/<int:milestone_id>/sign-off")
 @requires("write_development_plans")
-def sign(plan_id: int, milestone_id: int):  # type: ignore[no-untyped-def]
+def sign(plan_id: int, milestone_id: int):
     plan = get_plan_or_404(plan_id, current_user)
     milestone = get_milestone_or_404(plan, milestone_id)
     try:
@@ -132,7 +132,7 @@ def sign(plan_id: int, milestone_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/milestones.csv")
 @requires("read_development_plans")
-def export():  # type: ignore[no-untyped-def]
+def export():
     today = date.today()
     rows = []
     for plan in plans_in_scope(current_user):

@@ -17,7 +17,7 @@ bp = Blueprint("economy_api", __name__, url_prefix="/api/v1/economy")
 
 @bp.get("/<int:icb_id>")
 @requires("read_health_economy")
-def show(icb_id: int):  # type: ignore[no-untyped-def]
+def show(icb_id: int):
     e = economy(icb_or_404(icb_id))
     codes = {o.id: o.code for o in e.providers}
     out: dict[str, Any] = {

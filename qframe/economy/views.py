@@ -26,13 +26,13 @@ def icb_or_404(icb_id: int) -> Organisation:
 
 @bp.get("/")
 @requires("read_health_economy")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("economy/index.html", icbs=icbs_in_scope(current_user))
 
 
 @bp.get("/<int:icb_id>")
 @requires("read_health_economy")
-def show(icb_id: int):  # type: ignore[no-untyped-def]
+def show(icb_id: int):
     return render_template("economy/show.html", e=economy(icb_or_404(icb_id)), alpha=ALPHA)
 
 
@@ -42,7 +42,7 @@ def _pct(value: float | None) -> str:
 
 @bp.get("/<int:icb_id>/economy.csv")
 @requires("read_health_economy")
-def export(icb_id: int):  # type: ignore[no-untyped-def]
+def export(icb_id: int):
     e = economy(icb_or_404(icb_id))
     header = ["icb", "framework", "period", "indicator", "provider", "kind", "achievement",
               "low_95", "high_95", "numerator", "denominator", "support_level",

@@ -118,7 +118,8 @@ def domain_scores(
         if any(m.score is None for m in mine):
             out.append(DomainScore(rule.code, UNDETERMINED, None, len(mine)))
             continue
-        earned = sum((exact(m.weight) * exact(m.score) for m in mine), Fraction(0))  # type: ignore[arg-type]
+        scores = [(m.weight, m.score) for m in mine if m.score is not None]  # all, checked above
+        earned = sum((exact(w) * exact(s) for w, s in scores), Fraction(0))
         possible = sum((exact(m.weight) * 10 for m in mine), Fraction(0))
         if possible == 0:
             raise InvalidWeights(f"{rule.code}: measure weights are all zero")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user  # type: ignore[import-untyped]
+from flask_login import current_user
 
 from qframe.auth.permissions import requires
 from qframe.errors import NotFound
@@ -19,7 +19,7 @@ bp = Blueprint("escalation_api", __name__, url_prefix="/api/v1/escalation")
 
 @bp.get("/<int:framework_id>/levels")
 @requires("manage_escalation")
-def levels(framework_id: int):  # type: ignore[no-untyped-def]
+def levels(framework_id: int):
 
     framework = get_managed_framework_or_404(framework_id, current_user)
     label = request.args.get("period")

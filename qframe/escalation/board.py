@@ -15,7 +15,7 @@ from qframe.audit.models import utcnow
 from qframe.auth.models import User, UserScope
 from qframe.auth.permissions import roles_with
 from qframe.errors import Problem, ValidationFailed
-from qframe.extensions import db
+from qframe.extensions import Model, db
 from qframe.frameworks.models import Framework
 from qframe.notifications.services import notify
 from qframe.orgs.models import Organisation
@@ -24,7 +24,7 @@ from qframe.periods.models import Period
 CHASE_AFTER = timedelta(days=14)
 
 
-class BoardReview(db.Model):
+class BoardReview(Model):
     """One level-2/3 decision sent to a provider's board, and the board's answer."""
 
     __tablename__ = "escalation_board_reviews"

@@ -26,7 +26,7 @@ class AcknowledgeForm(FlaskForm):
 
 @bp.get("/<int:framework_id>/providers/<int:org_id>/board")
 @requires("read_escalation")
-def board(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
+def board(framework_id: int, org_id: int):
     framework = _reader_framework(framework_id)
     org = get_provider_or_404(org_id, current_user)
     return _page(framework, org, AcknowledgeForm(), 200)
@@ -45,7 +45,7 @@ def _page(framework: Any, org: Any, form: Any, status: int) -> tuple[str, int]:
 
 @bp.post("/<int:framework_id>/providers/<int:org_id>/board/<int:review_id>")
 @requires("acknowledge_escalation")
-def acknowledge_review(framework_id: int, org_id: int, review_id: int):  # type: ignore[no-untyped-def]
+def acknowledge_review(framework_id: int, org_id: int, review_id: int):
     framework = _reader_framework(framework_id)
     org = get_provider_or_404(org_id, current_user)
     review = db.session.get(BoardReview, review_id)
@@ -66,7 +66,7 @@ def acknowledge_review(framework_id: int, org_id: int, review_id: int):  # type:
 
 @bp.get("/<int:framework_id>/board")
 @requires("manage_escalation")
-def board_outstanding(framework_id: int):  # type: ignore[no-untyped-def]
+def board_outstanding(framework_id: int):
     framework = _framework()
     return render_template(
         "escalation/board_outstanding.html",

@@ -16,7 +16,7 @@ MAX_YEARS = 500
 
 @bp.get("/<int:framework_id>/calibration")
 @requires("manage_escalation")
-def calibration(framework_id: int):  # type: ignore[no-untyped-def]
+def calibration(framework_id: int):
     framework = _framework()
     years = min(max(request.args.get("years", 100, type=int) or 100, 1), MAX_YEARS)
     seed = request.args.get("seed", 13, type=int) or 13

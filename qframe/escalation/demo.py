@@ -92,7 +92,7 @@ def _baseline(framework: Framework, org: Organisation) -> dict[int, tuple[float,
     best: dict[int, tuple[Any, float, str]] = {}
     for indicator, value, label, kind, start in rows:
         key = (rank.get(kind, 3), start)
-        if indicator not in best or key < best[indicator][0]:
+        if value is not None and (indicator not in best or key < best[indicator][0]):
             best[indicator] = (key, value, label)
     return {indicator: (value, label) for indicator, (_key, value, label) in best.items()}
 
@@ -120,7 +120,7 @@ def _commitments(ctx: DemoContext, frameworks: list[Framework]) -> None:
         ctx.report.append("Commitments: skipped (no demo provider lead)")
         return
     org = lead.scope_orgs[0]
-    made = []
+    made: list[str] = []
     for framework in frameworks:
         found = _baseline(framework, org)
         ranked = sorted(framework.indicators, key=lambda i: (i.code not in PREFERRED, i.position))

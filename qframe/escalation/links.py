@@ -62,13 +62,13 @@ def evidence_links(framework: Any, decision: Any) -> list[dict[str, Any]]:
     evidence = decision.evidence or {}
     run_id = (evidence.get("run") or {}).get("id")
     what: dict[str, list[str]] = {}
-    for key, words in (
+    for key, word in (
         ("alarms", "alarm (99.8%)"),
         ("alerts", "alert (95%)"),
         ("breaches", "minimum standard not met"),
     ):
         for code in evidence.get(key, []):
-            what.setdefault(code, []).append(words)
+            what.setdefault(code, []).append(word)
     links = []
     for code, words in sorted(what.items()):
         indicator_id = evidence.get("indicators", {}).get(code)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
@@ -31,7 +31,7 @@ PERIOD_KINDS = ("auto", "quarter", "month", "year")
 PLAN_STATUSES = ("proposed", "accepted")
 
 
-class EscalationSettings(db.Model):
+class EscalationSettings(Model):
     """A framework's ladder rules, the period kind it runs on, and the support budget."""
 
     __tablename__ = "escalation_settings"
@@ -54,7 +54,7 @@ class EscalationSettings(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class EscalationDecision(db.Model):
+class EscalationDecision(Model):
     """The level a provider holds after a period, what triggered it, and when it was worked out."""
 
     __tablename__ = "escalation_decisions"
@@ -78,7 +78,7 @@ class EscalationDecision(db.Model):
     __table_args__ = (UniqueConstraint("framework_id", "organisation_id", "period_id"),)
 
 
-class EscalationNote(db.Model):
+class EscalationNote(Model):
     """A commissioner's note and the support offered; kept apart so re-evaluation keeps it."""
 
     __tablename__ = "escalation_notes"
@@ -96,7 +96,7 @@ class EscalationNote(db.Model):
     period: Mapped[Period] = relationship()
 
 
-class SupportRecord(db.Model):
+class SupportRecord(Model):
     """Buddies and improvement packages for providers at levels 2–3 in one period."""
 
     __tablename__ = "support_records"

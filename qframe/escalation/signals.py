@@ -87,7 +87,8 @@ def provider_of() -> dict[int, int]:
         kinds[org], parents[org] = kind, parent
     owners = {}
     for org in kinds:
-        walk, hops = org, 0
+        walk: int | None = org
+        hops = 0
         while walk is not None and kinds.get(walk) not in PROVIDER_KINDS and hops < 4:
             walk, hops = parents.get(walk), hops + 1
         if walk is not None and kinds.get(walk) in PROVIDER_KINDS:

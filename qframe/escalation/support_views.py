@@ -24,7 +24,7 @@ from .support import (
 from .views import _framework, bp
 
 
-def _page(framework: Any, problems: list[Any] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(framework: Any, problems: list[Any] | None = None, status: int = 200):
     records = support_records(framework)
     _period, rows = ladder(framework)
     ids = {r.organisation.id for r in rows}
@@ -44,13 +44,13 @@ def _page(framework: Any, problems: list[Any] | None = None, status: int = 200):
 
 @bp.get("/<int:framework_id>/support")
 @requires("manage_escalation")
-def support(framework_id: int):  # type: ignore[no-untyped-def]
+def support(framework_id: int):
     return _page(_framework())
 
 
 @bp.post("/<int:framework_id>/support/propose")
 @requires("manage_escalation")
-def propose(framework_id: int):  # type: ignore[no-untyped-def]
+def propose(framework_id: int):
     framework = _framework()
     propose_support(current_user, framework)
     flash(
@@ -67,7 +67,7 @@ def _choice(name: str, cast: Any) -> Any:
 
 @bp.post("/<int:framework_id>/support/<int:record_id>")
 @requires("manage_escalation")
-def edit(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
+def edit(framework_id: int, record_id: int):
     framework = _framework()
     record = get_support_or_404(framework, record_id)
     choices = {}
@@ -86,7 +86,7 @@ def edit(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:framework_id>/support/<int:record_id>/accept")
 @requires("manage_escalation")
-def accept(framework_id: int, record_id: int):  # type: ignore[no-untyped-def]
+def accept(framework_id: int, record_id: int):
     framework = _framework()
     record = get_support_or_404(framework, record_id)
     accept_support(current_user, record)

@@ -59,7 +59,9 @@ def ladder_level(level: int) -> dict[str, str]:
 
 
 def _framework() -> Framework:
-    return get_managed_framework_or_404(int(request.view_args["framework_id"]), current_user)
+    return get_managed_framework_or_404(
+        int((request.view_args or {})["framework_id"]), current_user
+    )
 
 
 def _managed_frameworks() -> list[Framework]:
@@ -75,7 +77,7 @@ def _manages(framework: Framework) -> bool:
 
 @bp.get("/")
 @requires("manage_escalation")
-def index():  # type: ignore[no-untyped-def]
+def index():
     frameworks = _managed_frameworks()
     summaries = {f.id: ladder(f) for f in frameworks}
     return render_template("escalation/index.html", frameworks=frameworks, summaries=summaries)
@@ -93,7 +95,7 @@ def _period_arg(framework: Framework) -> Period | None:
 
 @bp.get("/<int:framework_id>")
 @requires("manage_escalation")
-def show(framework_id: int):  # type: ignore[no-untyped-def]
+def show(framework_id: int):
     framework = _framework()
     period, rows = ladder(framework, _period_arg(framework))
     return render_template(
@@ -115,7 +117,7 @@ def show(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:framework_id>/ladder.csv")
 @requires("manage_escalation")
-def export(framework_id: int):  # type: ignore[no-untyped-def]
+def export(framework_id: int):
     framework = _framework()
     period, rows = ladder(framework, _period_arg(framework))
     header = [
@@ -149,7 +151,7 @@ def export(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:framework_id>/evaluate")
 @requires("manage_escalation")
-def evaluate(framework_id: int):  # type: ignore[no-untyped-def]
+def evaluate(framework_id: int):
     framework = _framework()
     decisions = evaluate_escalation(current_user, framework)
     flash(f"The ladder was worked out: {len(decisions)} provider-period decisions.", "success")
@@ -158,7 +160,7 @@ def evaluate(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:framework_id>/settings", methods=["GET", "POST"])
 @requires("manage_escalation")
-def settings(framework_id: int):  # type: ignore[no-untyped-def]
+def settings(framework_id: int):
     framework = _framework()
     stored = settings_for(framework)
     form = SettingsForm(data=None if request.method == "POST" else form_values(stored))
@@ -190,7 +192,7 @@ def _reader_framework(framework_id: int) -> Framework:
     return framework
 
 
-def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status: int = 200):  # type: ignore[no-untyped-def]
+def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status: int = 200):
     history = provider_history(framework, org)
     can_note = can(current_user, "manage_escalation")
     form = form or NoteForm()
@@ -209,14 +211,14 @@ def _provider_page(framework: Framework, org: Any, form: NoteForm | None, status
 
 @bp.get("/<int:framework_id>/providers/<int:org_id>")
 @requires("read_escalation")
-def provider(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
+def provider(framework_id: int, org_id: int):
     framework = _reader_framework(framework_id)
     return _provider_page(framework, get_provider_or_404(org_id, current_user), None)
 
 
 @bp.post("/<int:framework_id>/providers/<int:org_id>/notes")
 @requires("manage_escalation")
-def add_provider_note(framework_id: int, org_id: int):  # type: ignore[no-untyped-def]
+def add_provider_note(framework_id: int, org_id: int):
     framework = _framework()
     org = get_provider_or_404(org_id, current_user)
     form = NoteForm()

@@ -28,7 +28,7 @@ def _body() -> bytes:
 
 @bp.get("/frameworks/<int:framework_id>/Measure")
 @login_required
-def measures(framework_id: int):  # type: ignore[no-untyped-def]
+def measures(framework_id: int):
     from qframe.fhir.measures import framework_bundle
 
     return _fhir(framework_bundle(get_framework_or_404(framework_id, current_user)))
@@ -36,7 +36,7 @@ def measures(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/frameworks/<int:framework_id>/MeasureReport")
 @login_required
-def reports(framework_id: int):  # type: ignore[no-untyped-def]
+def reports(framework_id: int):
     from qframe.fhir.reports import results_bundle
     from qframe.scoring.lookup import find_period
 
@@ -49,7 +49,7 @@ def reports(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/frameworks/<int:framework_id>/MeasureReport")
 @requires("submit_measurements")
-def import_reports(framework_id: int):  # type: ignore[no-untyped-def]
+def import_reports(framework_id: int):
     from qframe.fhir.report_import import import_reports as run_import
 
     framework = get_framework_or_404(framework_id, current_user)
@@ -71,7 +71,7 @@ def import_reports(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/frameworks")
 @requires("manage_frameworks")
-def import_measures():  # type: ignore[no-untyped-def]
+def import_measures():
     from qframe.fhir.measure_import import import_measures as run_import
     from qframe.frameworks.api import _owner_from_query
 

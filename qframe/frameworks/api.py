@@ -46,7 +46,7 @@ def _framework_body() -> dict[str, Any]:
 
 @bp.get("")
 @login_required
-def list_frameworks():  # type: ignore[no-untyped-def]
+def list_frameworks():
     stmt = services.visible_frameworks(current_user)
     code = request.args.get("code")
     if code:
@@ -58,7 +58,7 @@ def list_frameworks():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:framework_id>")
 @login_required
-def get_one(framework_id: int):  # type: ignore[no-untyped-def]
+def get_one(framework_id: int):
     framework = services.get_framework_or_404(framework_id, current_user)
     return Response(
         services.framework_json(framework),
@@ -89,7 +89,7 @@ def _owner_from_query(code: str | None) -> Organisation | None:
 
 @bp.post("")
 @requires("manage_frameworks")
-def import_one():  # type: ignore[no-untyped-def]
+def import_one():
     data = _framework_body()
     framework = services.import_framework(
         current_user, data, _owner_from_query(request.args.get("owner"))
@@ -99,7 +99,7 @@ def import_one():  # type: ignore[no-untyped-def]
 
 @bp.put("/<int:framework_id>")
 @requires("manage_frameworks")
-def replace(framework_id: int):  # type: ignore[no-untyped-def]
+def replace(framework_id: int):
     framework = services.get_managed_framework_or_404(framework_id, current_user)
     services.ensure_draft(framework)  # before reading the body: a frozen framework is final
     services.replace_draft(current_user, framework, _framework_body())
@@ -108,7 +108,7 @@ def replace(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:framework_id>/publish")
 @requires("manage_frameworks")
-def publish(framework_id: int):  # type: ignore[no-untyped-def]
+def publish(framework_id: int):
     framework = services.get_managed_framework_or_404(framework_id, current_user)
     services.publish_framework(current_user, framework)
     return jsonify(_summary(framework, len(framework.indicators)))

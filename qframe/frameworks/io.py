@@ -175,9 +175,9 @@ def write_content(framework: Framework, data: dict[str, Any]) -> None:
         _set(domain, "position", position)
     wanted = {item["code"] for item in data["indicators"]}
     existing = {ind.code: ind for ind in framework.indicators}
-    for code, indicator in existing.items():
+    for code, dropped in existing.items():
         if code not in wanted:
-            framework.indicators.remove(indicator)
+            framework.indicators.remove(dropped)
     for position, item in enumerate(data["indicators"]):
         indicator = existing.get(item["code"])
         if indicator is None:

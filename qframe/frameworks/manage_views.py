@@ -61,13 +61,13 @@ def _framework(framework_id: int) -> Framework:
     return services.get_managed_framework_or_404(framework_id, current_user)
 
 
-def _to_show(framework: Framework):  # type: ignore[no-untyped-def]
+def _to_show(framework: Framework):
     return redirect(url_for("frameworks.show", framework_id=framework.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = FrameworkForm()
     form.owner.choices = _owners()
     if not form.is_submitted():
@@ -93,7 +93,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:framework_id>/edit", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def edit(framework_id: int):  # type: ignore[no-untyped-def]
+def edit(framework_id: int):
     framework = _framework(framework_id)
     services.ensure_draft(framework)
     form = FrameworkForm()
@@ -141,7 +141,7 @@ def _indicator_page(form: IndicatorForm, framework: Framework, indicator: Any) -
 
 @bp.route("/<int:framework_id>/indicators/new", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def new_indicator(framework_id: int):  # type: ignore[no-untyped-def]
+def new_indicator(framework_id: int):
     framework = _framework(framework_id)
     services.ensure_draft(framework)
     form = _indicator_form(framework)
@@ -159,7 +159,7 @@ def new_indicator(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:framework_id>/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def edit_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+def edit_indicator(framework_id: int, indicator_id: int):
     framework = _framework(framework_id)
     indicator = services.get_managed_indicator_or_404(framework, indicator_id)
     services.ensure_draft(framework)
@@ -184,7 +184,7 @@ def edit_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-unt
 
 @bp.post("/<int:framework_id>/indicators/<int:indicator_id>/delete")
 @requires("manage_frameworks")
-def delete_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+def delete_indicator(framework_id: int, indicator_id: int):
     framework = _framework(framework_id)
     indicator = services.get_managed_indicator_or_404(framework, indicator_id)
     code = indicator.code
@@ -195,7 +195,7 @@ def delete_indicator(framework_id: int, indicator_id: int):  # type: ignore[no-u
 
 @bp.post("/<int:framework_id>/publish")
 @requires("manage_frameworks")
-def publish(framework_id: int):  # type: ignore[no-untyped-def]
+def publish(framework_id: int):
     framework = _framework(framework_id)
     if wants_review() and framework.status == "draft":
         return confirmation_page(confirmations.publish_framework(framework))
@@ -214,7 +214,7 @@ def publish(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:framework_id>/close")
 @requires("manage_frameworks")
-def close(framework_id: int):  # type: ignore[no-untyped-def]
+def close(framework_id: int):
     framework = _framework(framework_id)
     if wants_review() and framework.status == "published":
         return confirmation_page(confirmations.close_framework(framework))
@@ -225,7 +225,7 @@ def close(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:framework_id>/delete")
 @requires("manage_frameworks")
-def delete(framework_id: int):  # type: ignore[no-untyped-def]
+def delete(framework_id: int):
     framework = _framework(framework_id)
     label = f"{framework.code} v{framework.version}"
     services.delete_draft(current_user, framework)
@@ -235,7 +235,7 @@ def delete(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:framework_id>/new-version", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def new_version(framework_id: int):  # type: ignore[no-untyped-def]
+def new_version(framework_id: int):
     framework = _framework(framework_id)
     form = ReasonForm()
     if form.validate_on_submit():
@@ -258,7 +258,7 @@ def new_version(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires("manage_frameworks")
-def import_json():  # type: ignore[no-untyped-def]
+def import_json():
     form = UploadForm()
     form.owner.choices = _owners()
     problems = None
@@ -281,7 +281,7 @@ def import_json():  # type: ignore[no-untyped-def]
 
 @bp.get("/library")
 @requires("manage_frameworks")
-def library():  # type: ignore[no-untyped-def]
+def library():
     form = OwnerForm()
     form.owner.choices = _owners()
     return render_template(
@@ -291,7 +291,7 @@ def library():  # type: ignore[no-untyped-def]
 
 @bp.post("/library/<slug>")
 @requires("manage_frameworks")
-def import_library(slug: str):  # type: ignore[no-untyped-def]
+def import_library(slug: str):
     form = OwnerForm()
     form.owner.choices = _owners()
     form.validate_on_submit()  # the owner is checked by _owner, with a clearer message

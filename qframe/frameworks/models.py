@@ -24,7 +24,7 @@ from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model, db
 from qframe.orgs.models import Organisation
 
 STATUSES = ("draft", "published", "closed")
@@ -36,7 +36,7 @@ METHODS = ("threshold", "vbp")
 PAYMENT_MODELS = ("points", "contract_share")
 
 
-class Framework(db.Model):
+class Framework(Model):
     __tablename__ = "frameworks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +90,7 @@ class Framework(db.Model):
         return f"<Framework {self.code} v{self.version} {self.status}>"
 
 
-class FrameworkDomain(db.Model):
+class FrameworkDomain(Model):
     __tablename__ = "framework_domains"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class FrameworkDomain(db.Model):
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     __tablename__ = "indicators"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow.types import ErrorMessages
 
 from qframe.frameworks.validation import Problem, coded
 from qframe.periods.labels import BadPeriod, parse_period
@@ -33,7 +34,7 @@ class FrameworkFormatError(ValueError):
 _m = coded
 
 
-_BASE_ERRORS = {
+_BASE_ERRORS: ErrorMessages = {
     "required": _m("required", "This field is required."),
     "null": _m("null", "This field may not be null."),
 }

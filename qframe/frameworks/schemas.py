@@ -90,7 +90,7 @@ class PaymentSchema(_StrictSchema):
         needs = {"points": "pound_per_point", "contract_share": "stake_percent"}
         if model in needs and not _present(original, needs[model]):
             errors[needs[model]] = [_m("missing_parameter", f"The {model} model needs this.")]
-        unused = {
+        unused: dict[Any, tuple[str, ...]] = {
             "points": ("stake_percent",),
             "contract_share": ("pound_per_point", "national_list_size", "national_prevalence"),
         }
@@ -139,14 +139,15 @@ class ScoringSchema(_StrictSchema):
         error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
     )
 
-    _FIELDS = {
+    _FIELDS: dict[Any, tuple[str, ...]] = {
         "threshold": ("max_points", "lower", "upper"),
         "vbp": ("weight", "achievement_threshold", "benchmark", "floor", "composite_of"),
     }
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_method_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        method, errors = data.get("method"), {}
+        method = data.get("method")
+        errors: dict[str, list[str]] = {}
         for other, names in self._FIELDS.items():
             if method in self._FIELDS and other != method:
                 for name in names:

@@ -83,7 +83,7 @@ def can_manage(user: Any, framework: Framework) -> bool:
     return can(user, "manage_frameworks") and org_in_scope(user, framework.owner_id)
 
 
-def visible_frameworks(user: Any) -> Select[tuple[Framework]]:
+def visible_frameworks(user: Any) -> Select[Framework]:
     """Frameworks the user may read: every published/closed one, plus drafts they manage."""
     public = Framework.status.in_(PUBLIC_STATUSES)
     stmt = select(Framework)
@@ -96,7 +96,7 @@ def visible_frameworks(user: Any) -> Select[tuple[Framework]]:
     return stmt.order_by(Framework.code, Framework.version.desc())
 
 
-def public_frameworks() -> Select[tuple[Framework]]:
+def public_frameworks() -> Select[Framework]:
     """Frameworks anyone may read without signing in."""
     return (
         select(Framework)

@@ -190,7 +190,7 @@ def publish_problems(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     payment = data.get("payment") or {}
     model = payment.get("model")
-    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(model)
+    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(str(model))
     if money and not _positive(payment.get(money)):
         problems.append(Problem(f"payment.{money}", "not_positive", "Must be set and > 0."))
     indicators = data.get("indicators") or []

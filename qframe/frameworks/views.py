@@ -59,12 +59,12 @@ def _list(frameworks: list[Framework], public: bool) -> str:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _list(list(db.session.scalars(visible_frameworks(current_user))), public=False)
 
 
 @bp.get("/public/")
-def public_index():  # type: ignore[no-untyped-def]
+def public_index():
     return _list(list(db.session.scalars(public_frameworks())), public=True)
 
 
@@ -94,12 +94,12 @@ def render_framework(framework: Framework, **extra: Any) -> str:
 
 @bp.get("/<int:framework_id>")
 @login_required
-def show(framework_id: int):  # type: ignore[no-untyped-def]
+def show(framework_id: int):
     return render_framework(get_framework_or_404(framework_id, current_user))
 
 
 @bp.get("/public/<int:framework_id>")
-def public_show(framework_id: int):  # type: ignore[no-untyped-def]
+def public_show(framework_id: int):
     framework = get_public_framework_or_404(framework_id)
     return _page(framework, public_versions(framework), public=True)
 
@@ -119,18 +119,18 @@ def _safe(name: str) -> str:
 
 @bp.get("/<int:framework_id>/framework.json")
 @login_required
-def download(framework_id: int):  # type: ignore[no-untyped-def]
+def download(framework_id: int):
     return _json_download(get_framework_or_404(framework_id, current_user))
 
 
 @bp.get("/public/<int:framework_id>/framework.json")
-def public_download(framework_id: int):  # type: ignore[no-untyped-def]
+def public_download(framework_id: int):
     return _json_download(get_public_framework_or_404(framework_id))
 
 
 @bp.get("/<int:framework_id>/indicators.csv")
 @login_required
-def indicators_csv(framework_id: int):  # type: ignore[no-untyped-def]
+def indicators_csv(framework_id: int):
     framework = get_framework_or_404(framework_id, current_user)
     rows = (
         [
@@ -186,12 +186,12 @@ def _diff(framework: Framework, versions: list[Framework], public: bool) -> str:
 
 @bp.get("/<int:framework_id>/diff")
 @login_required
-def diff(framework_id: int):  # type: ignore[no-untyped-def]
+def diff(framework_id: int):
     framework = get_framework_or_404(framework_id, current_user)
     return _diff(framework, versions_visible(framework, current_user), public=False)
 
 
 @bp.get("/public/<int:framework_id>/diff")
-def public_diff(framework_id: int):  # type: ignore[no-untyped-def]
+def public_diff(framework_id: int):
     framework = get_public_framework_or_404(framework_id)
     return _diff(framework, public_versions(framework), public=True)

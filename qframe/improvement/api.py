@@ -86,7 +86,7 @@ def _run(plan: ImprovementPlan, run: PlanRun) -> dict[str, Any]:
 
 @bp.get("/plans")
 @requires("manage_improvement_plans")
-def plans():  # type: ignore[no-untyped-def]
+def plans():
     return jsonify(
         [
             {
@@ -102,20 +102,20 @@ def plans():  # type: ignore[no-untyped-def]
 
 @bp.get("/plans/<int:plan_id>")
 @requires("manage_improvement_plans")
-def plan(plan_id: int):  # type: ignore[no-untyped-def]
+def plan(plan_id: int):
     return jsonify(_plan(get_plan_or_404(plan_id, current_user)))
 
 
 @bp.get("/plans/<int:plan_id>/runs/<int:run_id>")
 @requires("manage_improvement_plans")
-def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
+def run(plan_id: int, run_id: int):
     found = get_plan_or_404(plan_id, current_user)
     return jsonify(_run(found, get_run_or_404(found, run_id)))
 
 
 @bp.post("/plans/<int:plan_id>/runs")
 @requires("manage_improvement_plans")
-def propose(plan_id: int):  # type: ignore[no-untyped-def]
+def propose(plan_id: int):
     found = get_plan_or_404(plan_id, current_user)
     options = load_or_fail(ProposeSchema(), json_body())
     record = propose_run(
@@ -126,7 +126,7 @@ def propose(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/plans/<int:plan_id>/runs/<int:run_id>/approve")
 @requires("manage_improvement_plans")
-def approve(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
+def approve(plan_id: int, run_id: int):
     found = get_plan_or_404(plan_id, current_user)
     record = approve_run(current_user, get_run_or_404(found, run_id))
     return jsonify(_run(found, record))

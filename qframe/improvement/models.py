@@ -30,11 +30,11 @@ from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.orgs.models import Organisation
 
 
-class ImprovementPlan(db.Model):
+class ImprovementPlan(Model):
     """A commissioner's portfolio of proposed projects over a run of financial years."""
 
     __tablename__ = "improvement_plans"
@@ -55,7 +55,7 @@ class ImprovementPlan(db.Model):
         return f"{start}/{(start + 1) % 100:02d}"
 
 
-class PlanYear(db.Model):
+class PlanYear(Model):
     """One year of a plan: its budget for improvement projects and its staff capacity."""
 
     __tablename__ = "improvement_plan_years"
@@ -69,7 +69,7 @@ class PlanYear(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "index"),)
 
 
-class ImprovementProject(db.Model):
+class ImprovementProject(Model):
     """A proposed project: provider, indicators, expected gain with a range, cost and time."""
 
     __tablename__ = "improvement_projects"
@@ -94,7 +94,7 @@ class ImprovementProject(db.Model):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
 
-class PlanRun(db.Model):
+class PlanRun(Model):
     """One optimised proposal for a plan: options, solver figures, trade-off curve, status."""
 
     __tablename__ = "improvement_runs"
@@ -127,7 +127,7 @@ class PlanRun(db.Model):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class PlanRunLine(db.Model):
+class PlanRunLine(Model):
     """A project in a run: funded with its years, or not funded and why."""
 
     __tablename__ = "improvement_run_lines"

@@ -54,13 +54,13 @@ def _commissioners() -> list[Organisation]:
 
 @bp.get("/")
 @requires("manage_improvement_plans")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("improvement/index.html", plans=plans_in_scope(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("manage_improvement_plans")
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = ImportForm()
     form.commissioner.choices = [(o.id, o.name) for o in _commissioners()]
     problems, status = [], 200
@@ -101,13 +101,13 @@ def plan_runs(plan: Any) -> list[Any]:
 
 @bp.get("/<int:plan_id>")
 @requires("manage_improvement_plans")
-def show(plan_id: int):  # type: ignore[no-untyped-def]
+def show(plan_id: int):
     return _show(get_plan_or_404(plan_id, current_user), ProposeForm())
 
 
 @bp.post("/<int:plan_id>/runs")
 @requires("manage_improvement_plans")
-def propose(plan_id: int):  # type: ignore[no-untyped-def]
+def propose(plan_id: int):
     plan = get_plan_or_404(plan_id, current_user)
     form = ProposeForm()
     if not form.validate_on_submit():
@@ -125,7 +125,7 @@ def propose(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:plan_id>/runs/<int:run_id>")
 @requires("manage_improvement_plans")
-def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
+def run(plan_id: int, run_id: int):
     plan = get_plan_or_404(plan_id, current_user)
     record = get_run_or_404(plan, run_id)
     years = [plan.year_label(y.index) for y in plan.years]
@@ -142,7 +142,7 @@ def run(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:plan_id>/runs/<int:run_id>/approve")
 @requires("manage_improvement_plans")
-def approve(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
+def approve(plan_id: int, run_id: int):
     plan = get_plan_or_404(plan_id, current_user)
     approve_run(current_user, get_run_or_404(plan, run_id))
     flash("Plan approved: it is now fixed. A change is a new run.", "success")
@@ -151,7 +151,7 @@ def approve(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:plan_id>/runs/<int:run_id>.csv")
 @requires("manage_improvement_plans")
-def export(plan_id: int, run_id: int):  # type: ignore[no-untyped-def]
+def export(plan_id: int, run_id: int):
     plan = get_plan_or_404(plan_id, current_user)
     return csv_download(
         f"improvement-plan-{plan.id}-run-{run_id}.csv",
@@ -196,5 +196,5 @@ def export_rows(plan: Any, record: Any) -> tuple[list[str], list[list[Any]]]:
 
 @bp.get("/funded")
 @requires("read_funded_projects")
-def funded():  # type: ignore[no-untyped-def]
+def funded():
     return render_template("improvement/funded.html", lines=funded_for(current_user))

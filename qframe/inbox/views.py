@@ -23,5 +23,5 @@ def _count() -> dict[str, object]:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("inbox/index.html", groups=inbox_for(current_user, date.today()))

@@ -13,7 +13,7 @@ bp = Blueprint("learning_api", __name__, url_prefix="/api/v1/good-practice")
 
 @bp.get("")
 @requires("read_good_practice")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return jsonify(
         [
             {"id": e.id, "provider": e.organisation.code, "framework": e.indicator.framework.code,

@@ -8,13 +8,13 @@ from sqlalchemy import DateTime, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.scoring.models import ScoreRun
 
 
-class GoodPractice(db.Model):
+class GoodPractice(Model):
     """Recorded with the final score that qualified it (run, achievement, benchmark)."""
 
     __tablename__ = "good_practices"

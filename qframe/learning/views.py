@@ -58,13 +58,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 @bp.get("/")
 @requires("read_good_practice")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _index()
 
 
 @bp.post("/")
 @requires("record_good_practice")
-def record():  # type: ignore[no-untyped-def]
+def record():
     org_id = request.form.get("provider", "")
     provider = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
     ind_id = request.form.get("indicator", "")
@@ -85,13 +85,13 @@ def record():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:entry_id>")
 @requires("read_good_practice")
-def show(entry_id: int):  # type: ignore[no-untyped-def]
+def show(entry_id: int):
     return render_template("learning/show.html", e=get_entry_or_404(entry_id))
 
 
 @bp.get("/good-practice.csv")
 @requires("read_good_practice")
-def export():  # type: ignore[no-untyped-def]
+def export():
     header = ["id", "provider", "framework", "indicator", "achievement", "benchmark", "period",
               "title", "what_they_did", "contact", "recorded_at"]  # fmt: skip
     rows = [[e.id, e.organisation.code, e.indicator.framework.code, e.indicator.code,

@@ -28,7 +28,7 @@ MAX_PER_PAGE = 1000
 
 @bp.post("")
 @requires("submit_measurements")
-def submit():  # type: ignore[no-untyped-def]
+def submit():
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 200:
         raise ValidationFailed("Idempotency-Key is at most 200 characters")
@@ -69,7 +69,7 @@ def submit():  # type: ignore[no-untyped-def]
 
 @bp.get("")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", 100, 1, MAX_PER_PAGE)
     stmt = (
@@ -93,7 +93,9 @@ def index():  # type: ignore[no-untyped-def]
     rows = db.session.execute(stmt.limit(per_page + 1).offset((page - 1) * per_page)).all()
     items = [_item(*row) for row in rows[:per_page]]
     more = len(rows) > per_page
-    query = {k: v for k, v in args.items() if k in ("framework", "period", "org", "indicator")}
+    query: dict[str, Any] = {
+        k: v for k, v in args.items() if k in ("framework", "period", "org", "indicator")
+    }
     nxt = url_for(".index", page=page + 1, per_page=per_page, **query) if more else None
     return jsonify(
         MeasurementPage().dump({"items": items, "page": page, "per_page": per_page, "next": nxt})

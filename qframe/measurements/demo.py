@@ -100,8 +100,8 @@ class _Maker:
         refs = org_refs(None)
         kinds = {collection_kind(fw.setting, i.level) for i in fw.indicators}
         periods = {k: [p for p in periods_in_year(fw.year, k) if p.end < self.today] for k in kinds}
-        latest = periods.get("month", [])[-1:] or [None]
-        open_month = latest[0]
+        latest = periods.get("month", [])[-1:]
+        open_month = latest[0] if latest else None
         for specs in periods.values():
             for spec in specs:
                 self._window(fw, spec, spec == open_month)
@@ -263,7 +263,7 @@ def _applicable(fw: Framework) -> list[Organisation]:
     by_id = {o.id: o for o in orgs}
     out = []
     for org in orgs:
-        top = org
+        top = by_id.get(org.id)
         while top is not None and not top.is_provider:
             top = by_id.get(top.parent_id) if top.parent_id else None
         if top is None or (fw.setting != "mixed" and top.kind != fw.setting):

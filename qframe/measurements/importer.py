@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import Row
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
@@ -50,7 +51,7 @@ class Plan:
 
     framework_id: int
     inserts: list[ValidRow] = field(default_factory=list)
-    updates: list[tuple[ValidRow, Any]] = field(default_factory=list)
+    updates: list[tuple[ValidRow, Stored]] = field(default_factory=list)
     unchanged: int = 0
 
     @property
@@ -89,18 +90,18 @@ def plan_rows(
         orgs = {r.org.id for r in rows}
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
-        for rec in db.session.execute(stmt).all():
-            stored[rec[1:4]] = rec  # type: ignore[index]
+        for found in db.session.execute(stmt).all():
+            stored[(found.organisation_id, found.indicator_id, found.period_id)] = found
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
-        if expected is not None and expected.get(row.key) != (rec[4] if rec else None):
+        if expected is not None and expected.get(row.key) != (rec.version if rec else None):
             raise Conflict(
                 "Someone else saved this value first. Reload the page to see it, then try again."
             )
         if rec is None:
             plan.inserts.append(row)
-        elif rec[8:] == row.values:
+        elif rec[STORED_VALUES:] == row.values:
             plan.unchanged += 1
         else:
             plan.updates.append((row, rec))
@@ -185,7 +186,8 @@ def _apply_updates(plan: Plan, same: tuple[Any, ...], reason: str | None) -> Non
     )
     staged.create(conn)
     rows = [
-        (rec[0], rec[4], row.missing_reason is not None, *row.values) for row, rec in plan.updates
+        (rec.id, rec.version, row.missing_reason is not None, *row.values)
+        for row, rec in plan.updates
     ]
     for chunk in _chunks(rows):
         _load(staged, [c.name for c in staged.c], chunk)
@@ -227,8 +229,8 @@ def _apply_updates(plan: Plan, same: tuple[Any, ...], reason: str | None) -> Non
         raise Conflict("Some values changed while the file was being imported; try again.")
 
 
-# Column orders of the tuples built above.
-Stored = tuple[Any, ...]
+# Column orders of the tuples built above. A stored measurement is a Row read by column name.
+Stored = Row[Any]
 STORED = (
     "id",
     "organisation_id",
@@ -240,6 +242,7 @@ STORED = (
     "submitted_at",
     *VALUE_FIELDS,
 )
+STORED_VALUES = STORED.index(VALUE_FIELDS[0])  # where the stored values start, as in row.values
 INSERTED = (
     "framework_id",
     "organisation_id",
@@ -286,7 +289,7 @@ def _load(table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
     if dialect.name == "postgresql":
         names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
         quoted = dialect.identifier_preparer.format_table(table)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)

@@ -30,7 +30,7 @@ from qframe.web.files import csv_download
 bp = Blueprint("measurements_manage", __name__, url_prefix="/measurements/manage")
 
 
-def _managed_clause():  # type: ignore[no-untyped-def]
+def _managed_clause():
     return in_scope_clause(Framework.owner_id, current_user)
 
 
@@ -59,7 +59,7 @@ def framework_periods(framework: Framework) -> list[PeriodSpec]:
 
 @bp.get("/")
 @requires("manage_collection")
-def index():  # type: ignore[no-untyped-def]
+def index():
     stmt = select(Framework).where(Framework.status.in_(("published", "closed")))
     if not can(current_user, "all_organisations"):
         stmt = stmt.where(_managed_clause())
@@ -69,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/frameworks/<int:framework_id>/windows", methods=["GET", "POST"])
 @requires("manage_collection")
-def windows(framework_id: int):  # type: ignore[no-untyped-def]
+def windows(framework_id: int):
     framework = _framework(framework_id)
     form = WindowForm()
     status = 200
@@ -108,7 +108,7 @@ def windows(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/windows/<int:window_id>/reopen")
 @requires("manage_collection")
-def reopen(window_id: int):  # type: ignore[no-untyped-def]
+def reopen(window_id: int):
     window = db.session.get(CollectionWindow, window_id)
     if window is None:
         raise NotFound("No such window")
@@ -151,7 +151,7 @@ def _period(framework: Framework) -> tuple[list[PeriodSpec], Period]:
 
 @bp.get("/frameworks/<int:framework_id>/completeness")
 @requires("manage_collection")
-def dashboard(framework_id: int):  # type: ignore[no-untyped-def]
+def dashboard(framework_id: int):
     framework = _framework(framework_id)
     periods, period = _period(framework)
     rows = completeness(framework, period, current_user)
@@ -167,7 +167,7 @@ def dashboard(framework_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/frameworks/<int:framework_id>/completeness.csv")
 @requires("manage_collection")
-def dashboard_csv(framework_id: int):  # type: ignore[no-untyped-def]
+def dashboard_csv(framework_id: int):
     framework = _framework(framework_id)
     _periods, period = _period(framework)
     rows = completeness(framework, period, current_user)
@@ -199,7 +199,7 @@ def _declaration(declaration_id: int) -> Declaration:
 
 @bp.post("/declarations/<int:declaration_id>/<any(approve, return):action>")
 @requires("manage_collection")
-def decision(declaration_id: int, action: str):  # type: ignore[no-untyped-def]
+def decision(declaration_id: int, action: str):
     decl = _declaration(declaration_id)
     form = DecisionForm()
     form.validate_on_submit()

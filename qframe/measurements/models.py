@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
 from qframe.dbtypes import ExactDecimal
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Framework, Indicator
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
@@ -33,7 +33,7 @@ SOURCES = ("form", "file", "api", "computed")
 DECLARATION_STATUSES = ("awaiting", "declared", "approved", "returned")
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     """One value per (organisation, indicator, period). Missing is a flag, never a zero."""
 
     __tablename__ = "measurements"
@@ -71,7 +71,7 @@ class Measurement(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class MeasurementRevision(db.Model):
+class MeasurementRevision(Model):
     """The state a measurement had before a change, and who changed it, when, how and why."""
 
     __tablename__ = "measurement_revisions"
@@ -102,7 +102,7 @@ class MeasurementRevision(db.Model):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("measurement_imports.id"))
 
 
-class MeasurementImport(db.Model):
+class MeasurementImport(Model):
     """One accepted batch (file, API request, form save): counts and the content hash."""
 
     __tablename__ = "measurement_imports"
@@ -123,7 +123,7 @@ class MeasurementImport(db.Model):
     framework: Mapped[Framework] = relationship()
 
 
-class CollectionWindow(db.Model):
+class CollectionWindow(Model):
     """When a framework's data for one period may be entered."""
 
     __tablename__ = "collection_windows"
@@ -147,7 +147,7 @@ class CollectionWindow(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class WindowReopening(db.Model):
+class WindowReopening(Model):
     """A commissioner reopened a window for one organisation (and everything under it)."""
 
     __tablename__ = "window_reopenings"
@@ -164,7 +164,7 @@ class WindowReopening(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """A provider's declaration that a period's data is complete, and the commissioner's answer."""
 
     __tablename__ = "declarations"
@@ -189,7 +189,7 @@ class Declaration(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class StagedUpload(db.Model):
+class StagedUpload(Model):
     """A validated upload waiting for the uploader to confirm it (the preview step)."""
 
     __tablename__ = "measurement_staged_uploads"
@@ -206,7 +206,7 @@ class StagedUpload(db.Model):
     framework: Mapped[Framework] = relationship()
 
 
-class IdempotentRequest(db.Model):
+class IdempotentRequest(Model):
     """The stored answer to an API request sent with an Idempotency-Key."""
 
     __tablename__ = "measurement_idempotent_requests"

@@ -96,7 +96,7 @@ def org_refs(user: User | None, codes: Iterable[str] | None = None) -> dict[str,
     for r in rows:
         if wanted is not None and r.code not in wanted:
             continue
-        top = r
+        top = by_id.get(r.id)
         while top is not None and top.kind not in PROVIDER_KINDS:
             top = by_id.get(top.parent_id) if top.parent_id else None
         refs[r.code] = OrgRef(

@@ -43,12 +43,12 @@ def validate_rows(rows: Iterable[RawRow], cat: Catalogue) -> tuple[list[ValidRow
     valid: list[ValidRow] = []
     problems: list[Problem] = []
     periods: dict[str, PeriodSpec | str] = {}
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     for raw in rows:
         found: list[Problem] = []
         row = _check_row(raw, cat, periods, found)
         ident = tuple(raw.values.get(c, "").strip() for c in COLUMNS)
-        first = seen.setdefault(ident, raw.row)  # type: ignore[arg-type]
+        first = seen.setdefault(ident, raw.row)
         if first != raw.row and all(ident):
             found.append(
                 _p(
@@ -223,11 +223,11 @@ def _period(
 ) -> PeriodSpec | None:
     if label not in cache:
         try:
-            spec = parse_period(label)
+            parsed = parse_period(label)
         except BadPeriod as err:
             cache[label] = str(err)
         else:
-            cache[label] = spec
+            cache[label] = parsed
     spec = cache[label]
     if isinstance(spec, str):
         found.append(_p(raw, "bad_period", spec, "period"))

@@ -37,7 +37,7 @@ PAGE = 200
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     page = page_number()
     orgs = db.session.scalars(
         select(Organisation)
@@ -70,7 +70,7 @@ def _framework_for(org: Organisation, framework_id: int | None) -> Framework:
     return chosen or next((f for f in choices if f.id in current), choices[0])
 
 
-def _page(org: Organisation, framework: Framework, label: str | None, **extra):  # type: ignore[no-untyped-def]
+def _page(org: Organisation, framework: Framework, label: str | None, **extra):
     page = entry.entry_page(org, framework, current_user, label, date.today())
     return render_template(
         "measurements/entry.html",
@@ -89,7 +89,7 @@ def _page(org: Organisation, framework: Framework, label: str | None, **extra): 
 
 @bp.get("/orgs/<int:org_id>")
 @login_required
-def show(org_id: int):  # type: ignore[no-untyped-def]
+def show(org_id: int):
     org = get_org_or_404(org_id, current_user)
     if not entry.frameworks_for(org):
         # Its framework may still be a draft: say so rather than answer "not found".
@@ -100,7 +100,7 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/orgs/<int:org_id>/indicators/<int:indicator_id>")
 @requires("submit_measurements")
-def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+def save(org_id: int, indicator_id: int):
     org = get_org_or_404(org_id, current_user)
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None or indicator.level != entry.org_level(org):
@@ -152,7 +152,7 @@ def save(org_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/orgs/<int:org_id>/grid")
 @requires("submit_measurements")
-def save_all(org_id: int):  # type: ignore[no-untyped-def]
+def save_all(org_id: int):
     """Save the whole entry grid at once: all or nothing, every typed value kept on failure."""
     org = get_org_or_404(org_id, current_user)
     framework = _framework_for(org, request.form.get("framework", type=int))
@@ -188,7 +188,7 @@ def save_all(org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/orgs/<int:org_id>/declare")
 @requires("declare_measurements")
-def declare(org_id: int):  # type: ignore[no-untyped-def]
+def declare(org_id: int):
     org = get_org_or_404(org_id, current_user)
     form = DeclareForm()
     # a ward's or service line's page declares for its provider (monthly ward periods too)
@@ -208,7 +208,7 @@ def declare(org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/orgs/<int:org_id>/measurements.csv")
 @login_required
-def export(org_id: int):  # type: ignore[no-untyped-def]
+def export(org_id: int):
     org = get_org_or_404(org_id, current_user)
     framework = _framework_for(org, request.args.get("framework", type=int))
     rows = db.session.execute(
@@ -250,7 +250,7 @@ def _published() -> list[Framework]:
 
 @bp.route("/upload", methods=["GET", "POST"])
 @requires("submit_measurements")
-def upload():  # type: ignore[no-untyped-def]
+def upload():
     form = UploadForm()
     frameworks = {f.id: f for f in _published()}
     form.framework.choices, current = published_choices(list(frameworks.values()))
@@ -297,7 +297,7 @@ def _staged(staged_id: int) -> StagedUpload:
 
 @bp.get("/upload/<int:staged_id>")
 @requires("submit_measurements")
-def preview(staged_id: int):  # type: ignore[no-untyped-def]
+def preview(staged_id: int):
     staged = _staged(staged_id)
     return render_template(
         "measurements/preview.html", staged=staged, form=ConfirmForm(), problems=None
@@ -306,7 +306,7 @@ def preview(staged_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/upload/<int:staged_id>")
 @requires("submit_measurements")
-def confirm(staged_id: int):  # type: ignore[no-untyped-def]
+def confirm(staged_id: int):
     staged = _staged(staged_id)
     form = ConfirmForm()
     if not form.validate_on_submit():

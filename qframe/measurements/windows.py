@@ -39,7 +39,7 @@ def lock_book(
         .where(CollectionWindow.framework_id == framework.id)
     ):
         windows[label] = (window.id, window_dates(window))
-    reopened: dict[tuple[int, int], date] = {}
+    reopened: dict[tuple[int | None, int], date] = {}
     for window_id, org_id, until in db.session.execute(
         select(WindowReopening.window_id, WindowReopening.organisation_id, WindowReopening.until)
         .join(CollectionWindow)

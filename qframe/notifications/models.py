@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
-from qframe.extensions import db
+from qframe.extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -69,7 +69,7 @@ def _json(data: Any, headers: dict[str, str] | None = None) -> Response:
 
 
 @bp.get("/publications")
-def list_publications():  # type: ignore[no-untyped-def]
+def list_publications():
     found = publications(_filters())
     items = []
     for p in sorted(found, key=lambda p: (p.framework_code, p.period.start_date)):
@@ -82,7 +82,7 @@ def list_publications():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/results")
-def results():  # type: ignore[no-untyped-def]
+def results():
     filters = _filters()
     page = _positive("page", 1, 10**6)
     per_page = _positive("per_page", PER_PAGE, MAX_PER_PAGE)
@@ -108,7 +108,7 @@ def results():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/results.csv")
-def results_csv():  # type: ignore[no-untyped-def]
+def results_csv():
     rows = ([row[name] for name in FIELDS] for row in result_rows(_filters()))
     return _cached(
         write_csv(FIELDS, rows).encode(),

@@ -31,7 +31,7 @@ FIELD_NOTES = (
 
 
 @bp.get("/")
-def guide():  # type: ignore[no-untyped-def]
+def guide():
     sets = [publication_summary(p) for p in publications(Filters())]
     sets.sort(key=lambda s: (s["framework"], s["period"]))
     return render_template(

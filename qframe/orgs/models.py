@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qframe.extensions import db
+from qframe.extensions import Model
+from qframe.orgs.kinds import PROVIDER_KINDS
 
-PROVIDER_KINDS = ("acute", "community", "mental_health", "primary_care")
 KINDS = ("commissioner", *PROVIDER_KINDS, "service_line", "ward")
 # Which kinds may sit under which: the hierarchy is commissioner → provider → service line → ward.
 PARENT_KINDS: dict[str, tuple[str, ...]] = {
@@ -29,7 +29,7 @@ KIND_LABELS = {
 }
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.code} {self.kind}>"
 
 
-class OrgRegister(db.Model):
+class OrgRegister(Model):
     """Disease-register size of a provider for one group (e.g. AF, COPD)."""
 
     __tablename__ = "org_registers"

@@ -113,7 +113,7 @@ def _parse_row(row: int, values: dict[str, str], problems: list[Problem]) -> Org
     )
 
 
-def _optional(text: str, parse, row: int, column: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _optional(text: str, parse, row: int, column: str, problems: list[Problem]):
     if not text:
         return None
     value = parse(text)

@@ -22,7 +22,7 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 PAGE = 200
 
 
-def _scoped_orgs(kind: str | None):  # type: ignore[no-untyped-def]
+def _scoped_orgs(kind: str | None):
     stmt = (
         select(Organisation)
         .where(in_scope_clause(Organisation.id, current_user))
@@ -35,7 +35,7 @@ def _scoped_orgs(kind: str | None):  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     kind = request.args.get("kind") or None
     page = page_number()
     orgs = db.session.scalars(_scoped_orgs(kind).limit(PAGE + 1).offset((page - 1) * PAGE)).all()
@@ -51,7 +51,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/organisations.csv")
 @login_required
-def export():  # type: ignore[no-untyped-def]
+def export():
     orgs = db.session.scalars(_scoped_orgs(request.args.get("kind"))).all()
     codes = {o.id: o.code for o in db.session.scalars(select(Organisation))}
     rows = (
@@ -74,14 +74,14 @@ def export():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:org_id>")
 @login_required
-def show(org_id: int):  # type: ignore[no-untyped-def]
+def show(org_id: int):
     org = get_org_or_404(org_id, current_user)
     return render_template("orgs/show.html", org=org)
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @requires("manage_organisations")
-def edit(org_id: int):  # type: ignore[no-untyped-def]
+def edit(org_id: int):
     org = get_org_or_404(org_id, current_user)
     form = OrgEditForm(obj=org)
     if not form.is_submitted():
@@ -108,7 +108,7 @@ def edit(org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/import", methods=["GET", "POST"])
 @requires("manage_organisations")
-def import_csv():  # type: ignore[no-untyped-def]
+def import_csv():
     form = UploadForm()
     problems = None
     if form.validate_on_submit():
@@ -117,7 +117,7 @@ def import_csv():  # type: ignore[no-untyped-def]
             result = import_organisations(current_user, data)
         except ValidationFailed as error:
             discard_changes()
-            problems = error.problems or [error]
+            problems = error.problems if error.problems else [error]
             flash(error.message, "error")
         else:
             flash(f"Imported: {result.created} created, {result.updated} updated.", "success")

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from qframe.audit.models import utcnow
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 
 KINDS = ("aspiration", "achievement", "on_account", "reconciliation", "adjustment")
 
 
-class PaymentLine(db.Model):
+class PaymentLine(Model):
     """One payment (positive pence) or recovery (negative) to a provider under a framework."""
 
     __tablename__ = "payment_lines"

@@ -16,7 +16,7 @@ CSV_HEADER = ["framework", "year", "month", "kind", "amount", "why"]
 
 @bp.get("/orgs/<int:org_id>")
 @requires("read_payment_statements")
-def show(org_id: int):  # type: ignore[no-untyped-def]
+def show(org_id: int):
     org = get_provider_or_404(org_id, current_user)
     lines = [
         (line, framework, month_label(line.year, line.month)) for line, framework in statement(org)
@@ -27,7 +27,7 @@ def show(org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/orgs/<int:org_id>/statement.csv")
 @requires("read_payment_statements")
-def csv(org_id: int):  # type: ignore[no-untyped-def]
+def csv(org_id: int):
     org = get_provider_or_404(org_id, current_user)
     rows = (
         [framework.code, line.year, month_label(line.year, line.month), line.kind,

@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import Date, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from qframe.extensions import db
+from qframe.extensions import Model, db
 from qframe.periods.labels import parse_period
 
 
-class Period(db.Model):
+class Period(Model):
     __tablename__ = "periods"
 
     id: Mapped[int] = mapped_column(primary_key=True)

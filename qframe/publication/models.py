@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Framework
 from qframe.periods.models import Period
 
@@ -23,7 +23,7 @@ AUDIENCE_LABELS = {
 }
 
 
-class Publication(db.Model):
+class Publication(Model):
     """Published results. The numbers are copied in, so re-scoring never changes them."""
 
     __tablename__ = "publications"

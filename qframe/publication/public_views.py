@@ -14,7 +14,7 @@ bp = Blueprint("published", __name__, url_prefix="/published")
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     publications = public_publications()
     reports = sorted(
         {
@@ -34,7 +34,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<code>/<path:period>")
-def show(code: str, period: str):  # type: ignore[no-untyped-def]
+def show(code: str, period: str):
     publication = get_public_publication_or_404(code, period)
     return render_template(
         "publication/show.html",
@@ -46,12 +46,12 @@ def show(code: str, period: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<code>/<path:period>/results.csv")
-def export(code: str, period: str):  # type: ignore[no-untyped-def]
+def export(code: str, period: str):
     publication = get_public_publication_or_404(code, period)
     return results_csv(publication, shown_providers(publication, set()))
 
 
-def _report(code: str, year: str):  # type: ignore[no-untyped-def]
+def _report(code: str, year: str):
     report = build_report(public_snapshots(year), code, year)
     if report is None:
         raise NotFound(f"No published annual report for {code} in {year}")
@@ -59,12 +59,12 @@ def _report(code: str, year: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/reports/<code>/<year>")
-def report(code: str, year: str):  # type: ignore[no-untyped-def]
+def report(code: str, year: str):
     found = _report(code, year_of(year))
     pdf = url_for("published.report_pdf", code=code, year=year)
     return render_template("publication/report.html", report=found, pdf_url=pdf, live=False)
 
 
 @bp.get("/reports/<code>/<year>/report.pdf")
-def report_pdf(code: str, year: str):  # type: ignore[no-untyped-def]
+def report_pdf(code: str, year: str):
     return pdf_response(_report(code, year_of(year)), live=False)

@@ -145,7 +145,7 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
         for c in mine.get("commitments", []):
             commitments[(c["indicator"], c["due"], c["target"])] = c
         sections.append(section)
-    if name is None:
+    if name is None or code is None:
         return None
     level = max(levels) if levels else None
     count = sum(len(s.lines) for s in sections)

@@ -48,6 +48,7 @@ def publish_results(
         problems.append(Problem("bad_period", str(error), column="period"))
     if problems:
         raise ValidationFailed("Nothing was published", problems)
+    assert period is not None  # noqa: S101 - a missing period is a problem above
     run = latest_run_of(framework, period, final_only=True)
     if run is None:
         raise ValidationFailed(

@@ -83,7 +83,7 @@ def _achievements(run: Any) -> dict[tuple[int, int], float]:
             Score.achievement.is_not(None),
         )
     )
-    return {(org, ind): float(value) for org, ind, value in rows}
+    return {(org, ind): float(value) for org, ind, value in rows if value is not None}
 
 
 def _indicators(framework: Framework) -> list[dict[str, Any]]:

@@ -63,7 +63,7 @@ def _publish_form() -> PublishForm:
     return form
 
 
-def _index(form: PublishForm | None, status: int = 200):  # type: ignore[no-untyped-def]
+def _index(form: PublishForm | None, status: int = 200):
     manager = can(current_user, "publish_reports")
     frameworks = manageable_frameworks(current_user) if manager else []
     return render_template(
@@ -78,13 +78,13 @@ def _index(form: PublishForm | None, status: int = 200):  # type: ignore[no-unty
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _index(None)
 
 
 @bp.post("/")
 @requires("publish_reports")
-def publish():  # type: ignore[no-untyped-def]
+def publish():
     form = _publish_form()
     if form.validate_on_submit():
         try:
@@ -116,7 +116,7 @@ def publish():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:publication_id>")
 @login_required
-def show(publication_id: int):  # type: ignore[no-untyped-def]
+def show(publication_id: int):
     publication = get_publication_or_404(publication_id, current_user)
     shown = shown_providers(publication, own_providers(current_user))
     return render_template(
@@ -126,7 +126,7 @@ def show(publication_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:publication_id>/results.csv")
 @login_required
-def export(publication_id: int):  # type: ignore[no-untyped-def]
+def export(publication_id: int):
     publication = get_publication_or_404(publication_id, current_user)
     return results_csv(publication, shown_providers(publication, own_providers(current_user)))
 
@@ -176,7 +176,7 @@ def _report(org_id: int, year: str) -> Any:
 
 @bp.get("/reports/<int:org_id>/<year>")
 @requires("read_quality_reports")
-def report(org_id: int, year: str):  # type: ignore[no-untyped-def]
+def report(org_id: int, year: str):
     found = _report(org_id, year_of(year))
     pdf = url_for("publication.report_pdf", org_id=org_id, year=year)
     return render_template("publication/report.html", report=found, pdf_url=pdf, live=True)
@@ -184,7 +184,7 @@ def report(org_id: int, year: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/reports/<int:org_id>/<year>/report.pdf")
 @requires("read_quality_reports")
-def report_pdf(org_id: int, year: str):  # type: ignore[no-untyped-def]
+def report_pdf(org_id: int, year: str):
     found = _report(org_id, year_of(year))
     return pdf_response(found, live=True)
 
@@ -209,7 +209,7 @@ def report_years() -> list[str]:
 
 @bp.get("/reports")
 @requires("read_quality_reports")
-def reports():  # type: ignore[no-untyped-def]
+def reports():
     """Links to each provider's annual report in the user's scope."""
     return render_template(
         "publication/reports.html",

@@ -19,7 +19,7 @@ from qframe.rewards.policy import parse_policy
 PAID_STATUSES = ("approved", "superseded")
 
 
-def visible_awards(user: Any) -> Select[tuple[AllocationLine]]:
+def visible_awards(user: Any) -> Select[AllocationLine]:
     """The user's organisations' lines in approved (and superseded) runs, newest first."""
     return (
         select(AllocationLine)

@@ -21,14 +21,14 @@ bp = Blueprint("rewards_award", __name__, url_prefix="/rewards/award")
 
 @bp.get("/")
 @requires("read_own_awards")
-def index():  # type: ignore[no-untyped-def]
+def index():
     awards = list(db.session.scalars(visible_awards(current_user).limit(200)).unique())
     return render_template("rewards/award/index.html", awards=awards, words=REASON_WORDS)
 
 
 @bp.get("/<int:line_id>")
 @requires("read_own_awards")
-def show(line_id: int):  # type: ignore[no-untyped-def]
+def show(line_id: int):
     line = get_award_or_404(line_id, current_user)
     return render_template(
         "rewards/award/show.html",

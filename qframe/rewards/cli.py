@@ -93,6 +93,7 @@ def run_command(
     elif run.status == "failed":
         _say(f"Run {run.id} FAILED: {run.message}")
     else:
+        assert run.total_pence is not None  # noqa: S101 - set on every run that did not fail
         _say(
             f"Run {run.id} proposed: £{run.total_pence / 100:,.2f} of £{pot_pence / 100:,.2f} "
             f"to {run.recipient_count:,} recipients in {run.seconds:.2f} s ({run.solver})"

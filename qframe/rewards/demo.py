@@ -35,7 +35,7 @@ def _final_run(frameworks: dict[str, Framework]) -> ScoreRun | None:
     stmt = select(ScoreRun).where(ScoreRun.status == "final", ScoreRun.framework_id.in_(ids))
     runs = list(db.session.scalars(stmt.order_by(ScoreRun.id.desc())))
     preferred = [r for r in runs if r.framework.code == PREFERRED]
-    return (preferred or runs or [None])[0]
+    return (preferred or runs)[0] if runs else None
 
 
 def _score_latest(framework: Framework) -> ScoreRun | None:

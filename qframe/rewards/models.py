@@ -29,7 +29,7 @@ from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import BigId, ExactDecimal
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Framework
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
@@ -38,7 +38,7 @@ STATUSES = ("proposed", "failed", "approved", "superseded")
 REASONS = ("share", "capped", "floored", "gated", "ineligible")
 
 
-class AllocationRun(db.Model):
+class AllocationRun(Model):
     """One proposal to share a pot among a framework period's providers (or service lines)."""
 
     __tablename__ = "allocation_runs"
@@ -90,7 +90,7 @@ class AllocationRun(db.Model):
         return f"<AllocationRun {self.id} {self.status}>"
 
 
-class AllocationLine(db.Model):
+class AllocationLine(Model):
     """One provider's terms in a run (weight, cap, floor, gate), its award and why."""
 
     __tablename__ = "allocation_lines"
@@ -113,7 +113,7 @@ class AllocationLine(db.Model):
     __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
 
 
-class AllocationSplit(db.Model):
+class AllocationSplit(Model):
     """A service line's part of its provider's award, by the points its indicators earned."""
 
     __tablename__ = "allocation_splits"

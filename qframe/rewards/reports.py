@@ -19,7 +19,7 @@ PER_PAGE = 100
 CSV_HEADER = ["org_code", "weight", "cap", "floor", "gate", "amount", "reason"]
 
 
-def visible_runs(user: Any) -> Select[tuple[AllocationRun]]:
+def visible_runs(user: Any) -> Select[AllocationRun]:
     """Runs whose commissioner is in the user's scope, newest first."""
     return (
         select(AllocationRun)
@@ -77,7 +77,7 @@ def splits_of(run: AllocationRun, line_ids: list[int]) -> dict[int, list[Allocat
     return found
 
 
-def schedule_rows(run: AllocationRun) -> Iterator[list[str]]:
+def schedule_rows(run: AllocationRun) -> Iterator[list[Any]]:
     """formats.md allocation CSV rows; in service-line runs one row per service line (weight =
     its points; cap, floor, gate and reason are its provider's) and a provider_code column."""
     if run.by_service_line:
@@ -122,7 +122,13 @@ def schedule_rows(run: AllocationRun) -> Iterator[list[str]]:
     for code, weight, cap, floor, gate, amount, reason, provider in db.session.execute(
         stmt.order_by(Organisation.code)
     ):
-        row = [code, str(weight), pence_to_pounds(cap), pence_to_pounds(floor), str(gate)]
+        row: list[Any] = [
+            code,
+            str(weight),
+            pence_to_pounds(cap),
+            pence_to_pounds(floor),
+            str(gate),
+        ]
         row += [pence_to_pounds(amount), reason]
         yield [*row, providers[provider]] if run.by_service_line else row
 

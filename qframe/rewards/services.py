@@ -254,7 +254,7 @@ def _write_lines(
             .where(AllocationLine.run_id == run.id)
             .order_by(AllocationLine.id)
         )
-        write_splits(run, [tuple(row) for row in ids])
+        write_splits(run, [(line, org, amount) for line, org, amount in ids])
 
 
 def approval_refusal(actor: User, run: AllocationRun) -> DomainError | None:

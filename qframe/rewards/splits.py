@@ -51,6 +51,7 @@ def service_lines(score_run_id: int) -> dict[int, list[Line]]:
     )
     found: dict[int, list[Line]] = {}
     for org_id, code, parent, points in db.session.execute(stmt):
+        assert parent is not None  # noqa: S101 - a service line always sits under a provider
         found.setdefault(parent, []).append((org_id, code, Decimal(repr(float(points or 0)))))
     return found
 

@@ -50,7 +50,7 @@ def _page() -> int:
 
 @bp.get("/")
 @requires("manage_rewards")
-def index():  # type: ignore[no-untyped-def]
+def index():
     page = _page()
     stmt = visible_runs(current_user).offset((page - 1) * RUNS_PER_PAGE).limit(RUNS_PER_PAGE + 1)
     runs = list(db.session.scalars(stmt).unique())
@@ -70,7 +70,7 @@ def _frameworks() -> list[Framework]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("manage_rewards")
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = ProposeForm()
     frameworks = _frameworks()
     form.framework.choices, current = published_choices(frameworks)
@@ -104,7 +104,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:run_id>")
 @requires("manage_rewards")
-def show(run_id: int):  # type: ignore[no-untyped-def]
+def show(run_id: int):
     run = get_run_or_404(run_id, current_user)
     page = _page()
     lines, more = lines_page(run, page)
@@ -131,7 +131,7 @@ def show(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:run_id>/approve")
 @requires("manage_rewards")
-def approve(run_id: int):  # type: ignore[no-untyped-def]
+def approve(run_id: int):
     run = get_run_or_404(run_id, current_user)
     if not ApproveForm().validate_on_submit():
         raise ValidationFailed("The form had expired; reload and try again")
@@ -154,7 +154,7 @@ def approve(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:run_id>/schedule.csv")
 @requires("manage_rewards")
-def export(run_id: int):  # type: ignore[no-untyped-def]
+def export(run_id: int):
     run = get_run_or_404(run_id, current_user)
     if run.status == "failed":
         raise Conflict(f"Run {run.id} failed: it has no payment schedule")
@@ -163,7 +163,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/compare")
 @requires("manage_rewards")
-def compare():  # type: ignore[no-untyped-def]
+def compare():
     first, second = request.args.get("first", ""), request.args.get("second", "")
     if not (first.isdigit() and second.isdigit()):
         raise ValidationFailed("Choose two runs to compare")

@@ -8,12 +8,12 @@ from sqlalchemy import DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qframe.audit.models import utcnow
-from qframe.extensions import db
+from qframe.extensions import Model
 
 RUN_STATUSES = ("running", "succeeded", "failed", "skipped", "dead")
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     __tablename__ = "job_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

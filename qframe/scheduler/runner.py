@@ -62,7 +62,7 @@ def claim_run(job_name: str, scheduled_for: datetime) -> int | None:
     return run.id
 
 
-def _expired(now: datetime):  # type: ignore[no-untyped-def]
+def _expired(now: datetime):
     return and_(
         JobRun.status == "running",
         or_(

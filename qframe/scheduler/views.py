@@ -19,7 +19,7 @@ PAGE = 100
 
 @bp.get("/")
 @requires("run_jobs")
-def index():  # type: ignore[no-untyped-def]
+def index():
     job = request.args.get("job") or None
     page = page_number()
     stmt = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc())

@@ -88,7 +88,7 @@ def calibrate(
             )
         ).all()
     )
-    result.values = list(achieved.values())
+    result.values = [value for value in achieved.values() if value is not None]
     if not result.values:
         result.problem = f"{indicator.code} has no results in the earlier run."
         return result

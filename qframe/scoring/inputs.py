@@ -62,6 +62,7 @@ def read_measurements(
                 Measurement.value,
             ).where(*where, Measurement.indicator_id.in_(valued), Measurement.value.is_not(None))
         ):
+            assert value is not None  # noqa: S101 - the query keeps non-null values only
             values[(org, indicator, period)] = float(value)
     return rows, values
 

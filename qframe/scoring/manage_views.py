@@ -41,7 +41,7 @@ def _int(name: str) -> int:
 
 @bp.get("/")
 @requires("manage_scoring")
-def index():  # type: ignore[no-untyped-def]
+def index():
     frameworks = [
         f
         for f in db.session.scalars(
@@ -95,7 +95,7 @@ def _add_scored_and_year_periods(
 
 @bp.post("/score")
 @requires("manage_scoring")
-def score():  # type: ignore[no-untyped-def]
+def score():
     framework = get_managed_framework_or_404(_int("framework_id"), current_user)
     period = db.session.get(Period, _int("period_id"))
     if period is None:
@@ -118,7 +118,7 @@ def _managed_run(run_id: int) -> ScoreRun:
 
 @bp.post("/runs/<int:run_id>/finalise")
 @requires("manage_scoring")
-def finalise(run_id: int):  # type: ignore[no-untyped-def]
+def finalise(run_id: int):
     run = _managed_run(run_id)
     if wants_review() and run.status == "provisional":
         return confirmation_page(confirmations.finalise_scores(run))
@@ -129,7 +129,7 @@ def finalise(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/runs/<int:run_id>")
 @requires("manage_scoring")
-def overview(run_id: int):  # type: ignore[no-untyped-def]
+def overview(run_id: int):
     run = get_run_or_404(run_id, current_user)
     domains, indicators = indicators_of(run.framework)
     setting = request.args.get("setting") or None
@@ -163,7 +163,7 @@ def overview(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/runs/<int:run_id>/scores.csv")
 @requires("read_score_exports")
-def export(run_id: int):  # type: ignore[no-untyped-def]
+def export(run_id: int):
     run = get_run_or_404(run_id, current_user)
     rows = score_rows(run, current_user)
     name = f"scores-{run.framework.code}-{run.period.label}-v{run.version}.csv"
@@ -172,7 +172,7 @@ def export(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/runs/<int:run_id>/indicators/<int:indicator_id>")
 @requires("manage_scoring")
-def funnel(run_id: int, indicator_id: int):  # type: ignore[no-untyped-def]
+def funnel(run_id: int, indicator_id: int):
     run = get_run_or_404(run_id, current_user)
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None or indicator.framework_id != run.framework_id:
@@ -198,7 +198,7 @@ def _at_or_above(level: str, indicator: Indicator) -> bool:
 
 @bp.get("/calibrate/<int:framework_id>")
 @requires("manage_scoring")
-def calibration(framework_id: int):  # type: ignore[no-untyped-def]
+def calibration(framework_id: int):
     framework = get_managed_framework_or_404(framework_id, current_user)
     if not framework.is_draft:
         raise NotFound("Thresholds are calibrated on a draft framework")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.dbtypes import BigId, ExactDecimal
 from qframe.errors import Immutable
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.frameworks.models import Framework
 from qframe.periods.models import Period
 
@@ -34,7 +34,7 @@ SCORE_STATUSES = ("scored", "no_eligible", "small_numbers", "missing", "undeterm
 FUNNEL_FLAGS = ("alarm", "alert", "within", "small_numbers", "no_data")
 
 
-class ScoreRun(db.Model):
+class ScoreRun(Model):
     """One scoring of a framework for a period; `version` counts up per (framework, period)."""
 
     __tablename__ = "score_runs"
@@ -67,7 +67,7 @@ class ScoreRun(db.Model):
         return f"<ScoreRun {self.framework_id}/{self.period_id} v{self.version} {self.status}>"
 
 
-class Score(db.Model):
+class Score(Model):
     """One organisation's result on one indicator in a run (direct, rolled up or missing)."""
 
     __tablename__ = "scores"
@@ -96,7 +96,7 @@ class Score(db.Model):
     )
 
 
-class ProviderScore(db.Model):
+class ProviderScore(Model):
     """A provider's totals in a run: points, maximum, entitlement (pence) and breaches."""
 
     __tablename__ = "provider_scores"
@@ -121,7 +121,7 @@ class ProviderScore(db.Model):
     __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
 
 
-class VbpThreshold(db.Model):
+class VbpThreshold(Model):
     """A vbp indicator's achievement threshold and benchmark computed from the baseline data
     the first time its framework version was scored; frozen with that version from then on."""
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from qframe.orgs.models import PROVIDER_KINDS
+from qframe.orgs.kinds import PROVIDER_KINDS
 
 # numerator, denominator, value
 Obs = tuple[int | None, int | None, float | None]
@@ -93,8 +93,8 @@ def select_in_time(
             continue
         coarsest = min(rank for rank, _, _ in items)
         chosen = sorted((i for i in items if i[0] == coarsest), key=lambda i: i[1])
-        obs = combine(measures[indicator], [o for _, _, o in chosen], over_time=True)
-        column[org] = obs or MISSING
+        merged = combine(measures[indicator], [o for _, _, o in chosen], over_time=True)
+        column[org] = merged or MISSING
         combined.add((org, indicator))
     return exact, combined
 

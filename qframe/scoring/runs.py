@@ -80,8 +80,8 @@ def score_period(
     direct, combined = select_in_time(observations(rows, values), period.id, inside, measures)
     built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
     orgs = organisations()
-    parents = {org: (facts[0], facts[1]) for org, facts in orgs.items()}
-    kinds = {org: facts[0] for org, facts in orgs.items()}
+    parents = {org: (facts.kind, facts.parent_id) for org, facts in orgs.items()}
+    kinds = {org: facts.kind for org, facts in orgs.items()}
     rolled = roll_up(direct, infos, parents)
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
@@ -107,7 +107,7 @@ def score_period(
         write_providers(run, providers, sums, payment)
     if scored_vbp is not None:
         vbp.store(run, scored_vbp)
-    counts = status_counts(columns)
+    counts: dict[str, Any] = status_counts(columns)
     counts.update(
         measurements=len(rows),
         scores=total,
@@ -222,7 +222,8 @@ def _specs(
                 measure=i.measure,
                 polarity=i.polarity,
                 method=i.method,
-                max_points=_float(i.max_points) if i.method == "threshold" else 10.0,
+                # Publishing requires max_points on a threshold indicator (frameworks.validation).
+                max_points=_float(i.max_points) if i.method == "threshold" else 10.0,  # type: ignore[arg-type]
                 # A vbp indicator's band runs from its achievement threshold to its benchmark.
                 lower=_float(i.lower if i.method == "threshold" else at),
                 upper=_float(i.upper if i.method == "threshold" else bm),

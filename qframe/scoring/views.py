@@ -47,7 +47,7 @@ def latest_runs() -> list[ScoreRun]:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index():
     every = latest_runs()
     # Another ICB's runs are neither listed nor openable.
     visible = {f.id for f in {r.framework for r in every} if framework_visible(current_user, f)}
@@ -88,7 +88,7 @@ def _card(run_id: int, org_id: int) -> tuple[ScoreRun, Organisation]:
 
 @bp.get("/runs/<int:run_id>/orgs/<int:org_id>")
 @requires("read_scorecards")
-def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
+def scorecard_page(run_id: int, org_id: int):
     run, org = _card(run_id, org_id)
     blocks, totals = scorecard(run, org)
     if not blocks:
@@ -118,7 +118,7 @@ def scorecard_page(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/runs/<int:run_id>/orgs/<int:org_id>/scores.csv")
 @requires("read_scorecards")
-def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
+def scorecard_csv(run_id: int, org_id: int):
     run, org = _card(run_id, org_id)
     rows = score_rows(run, current_user, org_id=org.id)
     name = f"scores-{run.framework.code}-{run.period.label}-{org.code}.csv"
@@ -127,7 +127,7 @@ def scorecard_csv(run_id: int, org_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/wards/<int:ward_id>")
 @requires("read_ward_scores")
-def ward_page(ward_id: int):  # type: ignore[no-untyped-def]
+def ward_page(ward_id: int):
     ward = get_scored_org_or_404(ward_id, current_user, ("ward",))
     return render_template(
         "scoring/ward.html",

@@ -102,9 +102,9 @@ def ward_charts(ward: Organisation) -> list[WardChart]:
     charts = []
     for indicator_id, indicator in indicators.items():
         by_kind = series.get(indicator_id, {})
-        kind = next((k for k in KIND_ORDER if by_kind.get(k)), None)
-        if kind is not None:
-            chart = _chart(indicator, by_kind[kind])
+        shown = next((k for k in KIND_ORDER if by_kind.get(k)), None)
+        if shown is not None:
+            chart = _chart(indicator, by_kind[shown])
             if chart is not None:
                 charts.append(chart)
     return charts

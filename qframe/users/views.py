@@ -17,7 +17,7 @@ from qframe.web.transaction import discard_changes
 bp = Blueprint("users", __name__, url_prefix="/users")
 
 
-def _field_errors(form, error: ValidationFailed) -> None:  # type: ignore[no-untyped-def]
+def _field_errors(form, error: ValidationFailed) -> None:
     fields = {
         "email": form._fields.get("email"),
         "role": form.role,
@@ -31,14 +31,14 @@ def _field_errors(form, error: ValidationFailed) -> None:  # type: ignore[no-unt
 
 @bp.get("/")
 @requires("manage_users")
-def index():  # type: ignore[no-untyped-def]
+def index():
     users = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("users/index.html", users=users)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("manage_users")
-def new():  # type: ignore[no-untyped-def]
+def new():
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
@@ -68,7 +68,7 @@ def _get_user_or_404(user_id: int) -> User:
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @requires("manage_users")
-def show(user_id: int):  # type: ignore[no-untyped-def]
+def show(user_id: int):
     user = _get_user_or_404(user_id)
     form = UserEditForm(obj=user)
     if not form.is_submitted():
@@ -98,7 +98,7 @@ def show(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/tokens")
 @requires("manage_users")
-def issue_token(user_id: int):  # type: ignore[no-untyped-def]
+def issue_token(user_id: int):
     user = _get_user_or_404(user_id)
     form = TokenForm()
     if not form.validate_on_submit():

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from qframe.audit.models import utcnow
 from qframe.dbtypes import ExactDecimal
-from qframe.extensions import db
+from qframe.extensions import Model
 
 
-class BenchmarkValue(db.Model):
+class BenchmarkValue(Model):
     """One unit's value (and counts when known) for an indicator code and period."""
 
     __tablename__ = "benchmark_values"

@@ -17,7 +17,7 @@ bp = Blueprint("visits_api", __name__, url_prefix="/api/v1/visits")
 
 @bp.get("")
 @requires("manage_visits")
-def index():  # type: ignore[no-untyped-def]
+def index():
     out: dict[str, Any] = {
         "cycles": [
             {

@@ -8,13 +8,13 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qframe.audit.models import utcnow
-from qframe.extensions import db
+from qframe.extensions import Model
 from qframe.orgs.models import Organisation
 
 CYCLE_YEARS = 3
 
 
-class Visit(db.Model):
+class Visit(Model):
     """A governance visit: planned for a date, then recorded as done with its findings."""
 
     __tablename__ = "governance_visits"
@@ -32,7 +32,7 @@ class Visit(db.Model):
     recommendations: Mapped[list[Recommendation]] = relationship(order_by="Recommendation.id")
 
 
-class Recommendation(db.Model):
+class Recommendation(Model):
     """A visit's recommendation to a provider, carried as an action in its development plan."""
 
     __tablename__ = "governance_visit_recommendations"

@@ -48,13 +48,13 @@ def _index(problems: list[Problem] | None = None, status: int = 200) -> Any:
 
 @bp.get("/")
 @requires("manage_visits")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return _index()
 
 
 @bp.post("/")
 @requires("manage_visits")
-def schedule():  # type: ignore[no-untyped-def]
+def schedule():
     org_id = request.form.get("commissioner", "")
     org = get_org_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
     try:
@@ -78,13 +78,13 @@ def _show(visit: Any, problems: list[Problem] | None = None, status: int = 200) 
 
 @bp.get("/<int:visit_id>")
 @requires("manage_visits")
-def show(visit_id: int):  # type: ignore[no-untyped-def]
+def show(visit_id: int):
     return _show(get_visit_or_404(visit_id, current_user))
 
 
 @bp.post("/<int:visit_id>/record")
 @requires("manage_visits")
-def record(visit_id: int):  # type: ignore[no-untyped-def]
+def record(visit_id: int):
     visit = get_visit_or_404(visit_id, current_user)
     try:
         visited = _date("visited_on")
@@ -100,7 +100,7 @@ def record(visit_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:visit_id>/recommendations")
 @requires("manage_visits")
-def add_recommendation(visit_id: int):  # type: ignore[no-untyped-def]
+def add_recommendation(visit_id: int):
     visit = get_visit_or_404(visit_id, current_user)
     org_id = request.form.get("provider", "")
     provider = get_provider_or_404(int(org_id) if org_id.isdigit() else 0, current_user)
@@ -125,7 +125,7 @@ def add_recommendation(visit_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/visits.csv")
 @requires("manage_visits")
-def export():  # type: ignore[no-untyped-def]
+def export():
     header = ["system", "planned_on", "status", "visited_on", "findings", "provider",
               "recommendation", "owner", "due_on"]  # fmt: skip
     rows: list[list[Any]] = []

@@ -44,7 +44,7 @@ def replayed_fields() -> list[tuple[str, str]]:
     ]
 
 
-def confirmation_page(confirmation: Confirmation):  # type: ignore[no-untyped-def]
+def confirmation_page(confirmation: Confirmation):
     """The rendered confirmation page (status 200: nothing has happened yet)."""
     if not confirmation.hidden:
         confirmation = Confirmation(**{**confirmation.__dict__, "hidden": replayed_fields()})

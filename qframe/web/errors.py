@@ -52,7 +52,7 @@ def database_unusable(error: Exception) -> bool:
     )
 
 
-def _respond(status: int, message: str, problems: list[dict[str, object]] | None = None):  # type: ignore[no-untyped-def]
+def _respond(status: int, message: str, problems: list[dict[str, object]] | None = None):
     if status >= 500:
         _without_database()
     if wants_json():
@@ -77,7 +77,7 @@ def _retry_after(status: int) -> dict[str, str]:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def _domain(error: DomainError):  # type: ignore[no-untyped-def]
+    def _domain(error: DomainError):
         if error.status < 500:
             db.session.rollback()
         problems = (
@@ -86,14 +86,14 @@ def register_error_handlers(app: Flask) -> None:
         return _respond(error.status, error.message, problems)
 
     @app.errorhandler(StaleDataError)
-    def _stale(_error: StaleDataError):  # type: ignore[no-untyped-def]
+    def _stale(_error: StaleDataError):
         db.session.rollback()
         return _respond(
             409, "Someone else saved a change first. Reload the page to see it, then try again."
         )
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError):
         return _respond(
             400,
             f"The form had expired or was not sent by qframe ({error.description}). "
@@ -101,18 +101,18 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException):
         status = error.code or 500
         return _respond(status, error.description or TITLES.get(status, ""))
 
     @app.errorhandler(SQLAlchemyError)
-    def _database(error: SQLAlchemyError):  # type: ignore[no-untyped-def]
+    def _database(error: SQLAlchemyError):
         if database_unusable(error):
             app.logger.warning("Database unusable: %s", error)
             return _respond(503, UNAVAILABLE)
         return _unexpected(error)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception):
         app.logger.exception("Unhandled error", exc_info=error)
         return _respond(500, "The error has been logged. Nothing was saved.")

@@ -1,0 +1,3 @@
+"""Organisation kinds, without the database: pure modules (scoring.rollup) read them."""
+
+PROVIDER_KINDS = ("acute", "community", "mental_health", "primary_care")
