@@ -22,7 +22,7 @@ from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
 from qframe.scoring.vbp_figures import vbp_column
-from qframe.variation.flagging import flag_column
+from qframe.variation.flagging import flag_column, has_funnel
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
 
@@ -75,7 +75,7 @@ def calculate(
                 "units": len(values),
             }
             reference = (references or {}).get(column.indicator) if level == "provider" else None
-            if spec.measure in ("proportion", "rate"):
+            if has_funnel(spec):
                 stat.update(flag_column(column, indexes, spec, reference))
             stats.setdefault(str(column.indicator), {})[level] = stat
     return stats

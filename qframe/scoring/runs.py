@@ -17,6 +17,7 @@ from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.engine.errors import EngineError
+from qframe.engine.measure_types import measure_type
 from qframe.engine.types import IndicatorSpec
 from qframe.errors import Conflict, DomainError
 from qframe.extensions import db
@@ -69,7 +70,7 @@ def score_period(
     specs, vbp_terms = _specs(indicators.values(), terms)
     infos = {i.id: IndicatorInfo(i.measure, i.level) for i in indicators.values()}
     inside = sub_periods(period)
-    valued = {i.id for i in indicators.values() if i.measure not in ("proportion", "rate")}
+    valued = {i.id for i in indicators.values() if not measure_type(i.measure).counted}
     rows, values = read_measurements(framework, [period.id, *inside], valued)
     if not rows:
         raise DomainError(
