@@ -20,6 +20,11 @@ def measure_type(name: str) -> MeasureType:
     return found
 
 
+def known_measure(name: object) -> MeasureType | None:
+    """The registered type of that name, or None for anything else (raw input, None)."""
+    return _REGISTRY.get(name) if isinstance(name, str) else None
+
+
 def is_measure(name: object) -> bool:
     """Whether name is a registered measure type."""
     return isinstance(name, str) and name in _REGISTRY

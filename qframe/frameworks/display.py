@@ -6,17 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from qframe.engine.measure_types import measure_names, measure_type
 from qframe.frameworks.models import Framework, Indicator
 from qframe.frameworks.validation import FrameworkDiff
 
 POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
-MEASURE_WORDS = {
-    "proportion": "Percentage of patients",
-    "rate": "Rate",
-    "value": "Reported value",
-    "yes_no": "Yes or no",
-    "register": "Register kept",
-}
 LEVEL_WORDS = {"provider": "per provider", "service_line": "per service line", "ward": "per ward"}
 SETTING_WORDS = {
     "acute": "Acute hospitals",
@@ -25,7 +19,6 @@ SETTING_WORDS = {
     "primary_care": "Primary care (GP practices)",
     "mixed": "Mixed settings",
 }
-PERCENT = ("proportion", "yes_no")
 FIELD_LABELS = {
     "title": "Title",
     "description": "Description",
@@ -84,10 +77,16 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+def measure_type_words() -> dict[str, str]:
+    """Each registered measure type's words, for choosing one ("rate": "Rate")."""
+    return {name: measure_type(name).words for name in measure_names()}
+
+
 def measure_words(indicator: Indicator) -> str:
     """What is measured and where, e.g. "Rate per 1,000 occupied bed days, measured per ward"."""
-    words = MEASURE_WORDS[indicator.measure]
-    if indicator.measure == "rate":
+    kind = measure_type(indicator.measure)
+    words = kind.words
+    if kind.needs_multiplier:
         words += f" {indicator.unit}" if indicator.unit else f" per {indicator.multiplier:,}"
     elif indicator.unit:
         words += f" ({indicator.unit})"
@@ -98,10 +97,11 @@ def with_unit(indicator: Indicator, value: Decimal | None) -> str:
     """A threshold in the indicator's unit ("95%", "4.5 per 1000 occupied bed days")."""
     if value is None:
         return "—"
-    if indicator.measure in PERCENT:
+    kind = measure_type(indicator.measure)
+    if kind.percent:
         return f"{value}%"
     unit = indicator.unit or ""
-    if indicator.measure == "rate" and not unit and indicator.multiplier:
+    if kind.needs_multiplier and not unit and indicator.multiplier:
         unit = f"per {indicator.multiplier}"
     return f"{value} {unit}".strip()
 
@@ -187,7 +187,7 @@ def band(indicator: Indicator) -> Band | None:
     if indicator.method != "threshold" or lower is None or upper is None:
         return None
     minimum = indicator.minimum_standard
-    if indicator.measure in PERCENT:
+    if measure_type(indicator.measure).percent:
         axis_max = Decimal(100)
     else:
         axis_max = _nice_ceiling(max(v for v in (lower, upper, minimum) if v is not None) * 5 / 4)

@@ -12,7 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from qframe.errors import Problem
-from qframe.frameworks.display import LEVEL_WORDS, MEASURE_WORDS, POLARITY_WORDS, SETTING_WORDS
+from qframe.frameworks.display import (
+    LEVEL_WORDS,
+    POLARITY_WORDS,
+    SETTING_WORDS,
+    measure_type_words,
+)
 
 PAYMENT_WORDS = {
     "points": "Points (QOF): £ per point",
@@ -67,7 +72,7 @@ class IndicatorForm(FlaskForm):
     group = StringField(
         "Disease group", description="Optional, e.g. DM", validators=[Length(max=32)]
     )
-    measure = SelectField("Measure", choices=_choices(MEASURE_WORDS))
+    measure = SelectField("Measure", choices=lambda: _choices(measure_type_words()))
     multiplier = _number("Rate multiplier", "Rates only, e.g. 1000 for per 1,000 bed days")
     unit = StringField("Unit", description="Optional, e.g. minutes", validators=[Length(max=80)])
     polarity = SelectField("Which way is better", choices=_choices(POLARITY_WORDS))

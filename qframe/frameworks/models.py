@@ -29,7 +29,6 @@ from qframe.orgs.models import Organisation
 
 STATUSES = ("draft", "published", "closed")
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
-MEASURES = ("proportion", "rate", "value", "yes_no", "register")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
 METHODS = ("threshold", "vbp")

@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from qframe.engine.measure_types import known_measure, measure_names
 from qframe.frameworks.schema_fields import (
     _AT_MOST_100,
     _BASE_ERRORS,
@@ -24,6 +25,7 @@ from qframe.frameworks.schema_fields import (
     _not_applicable,
     _number,
     _present,
+    _registered_choice,
     _text,
     _year,
 )
@@ -38,7 +40,6 @@ from qframe.frameworks.vbp_rules import vbp_rule_errors
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
 PAYMENT_MODELS = ("points", "contract_share")
-MEASURES = ("proportion", "rate", "value", "yes_no", "register")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
 METHODS = ("threshold", "vbp")
@@ -169,7 +170,7 @@ class IndicatorSchema(_StrictSchema):
     title = _text(200, required=True)
     description = _text(4000)
     group = _text(32, code=True)
-    measure = _choice(MEASURES, required=True)
+    measure = _registered_choice(measure_names, required=True)
     polarity = _choice(POLARITIES, required=True)
     level = _choice(LEVELS, required=True)
     scoring = fields.Nested(ScoringSchema, required=True, error_messages=_BASE_ERRORS)
@@ -192,9 +193,10 @@ class IndicatorSchema(_StrictSchema):
     def _check_measure(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = measure_errors(data)
         measure = data.get("measure")
-        if measure == "rate" and not _present(original, "multiplier"):
-            errors["multiplier"] = [_m("missing_multiplier", "A rate needs a multiplier.")]
-        if measure in MEASURES and measure != "rate" and _present(original, "multiplier"):
+        kind = known_measure(measure)
+        if kind is not None and kind.needs_multiplier and not _present(original, "multiplier"):
+            errors["multiplier"] = [_m("missing_multiplier", f"A {measure} needs a multiplier.")]
+        if kind is not None and not kind.needs_multiplier and _present(original, "multiplier"):
             _not_applicable(errors, "multiplier", f"by a {measure} measure")
         if errors:
             raise ValidationError(errors)
