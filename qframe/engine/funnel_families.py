@@ -13,6 +13,11 @@ from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
 from qframe.engine.limits import funnel_limits
 from qframe.engine.ratios import RatioResult, rate_funnel, ratio_funnel, ratio_limits
+from qframe.engine.reference import (
+    proportion_reference,
+    proportion_reference_from_values,
+    rate_reference,
+)
 from qframe.engine.types import Polarity
 
 
@@ -50,6 +55,9 @@ class FunnelFamily:
     x_title: str
     y_title: Callable[[float], str]  # the value axis, given the multiplier
     method_words: str  # how the limits are drawn, for the page
+    # A reference population from (count, size) pairs, and from values alone; None: none.
+    reference: Callable[[Sequence[tuple[int, int]], str], Reference | None] | None = None
+    reference_from_values: Callable[[Sequence[float], str], Reference | None] | None = None
 
 
 def _proportion_flags(
@@ -117,15 +125,19 @@ def _ratio_limits(
 PROPORTION = FunnelFamily(
     "proportion", _proportion_flags, _proportion_limits, lambda t, _m: 100 * t, 100.0,
     "Denominator (eligible patients or events)", lambda _m: "Achievement (%)", "",
+    lambda counts, source: proportion_reference(counts, source),
+    lambda values, source: proportion_reference_from_values(values, source),
 )  # fmt: skip
 RATE = FunnelFamily(
     "rate", _rate_flags, _rate_limits, lambda t, m: t * m if m else None, None,
     "Exposure (the rate's denominator, e.g. occupied bed days)",
     lambda m: f"Rate per {m:,.0f}", "Rates use exact Poisson limits around the target rate.",
+    lambda counts, source: rate_reference([(x, float(n)) for x, n in counts], source),
 )  # fmt: skip
 RATIO = FunnelFamily(
     "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
-    "Expected count", lambda _m: "Observed / expected", "Ratios use exact Poisson limits around 1.",
+    "Expected count", lambda _m: "Observed / expected",
+    "Ratios use exact Poisson limits around 1.",
 )  # fmt: skip
 
 _REGISTRY: dict[str, FunnelFamily] = {f.name: f for f in (PROPORTION, RATE, RATIO)}

@@ -41,7 +41,7 @@ class MeasureType:
     counted: bool  # submitted as numerator and denominator (and exclusions), not one value
     banded: bool  # points on a band between two thresholds; else all or nothing (`met`)
     percent: bool  # thresholds (and achievements) are percentages, 0 to 100
-    shown_as: str  # how a result reads: "percent" (96.2%), "yes_no", "rate" or "number"
+    shown_as: str  # how a result reads: "percent" (96.2%), "yes_no", "rate", "count" or "number"
     non_negative: bool  # results and thresholds are never below 0
     needs_multiplier: bool  # a result is numerator / denominator × multiplier
     within_denominator: bool  # the numerator can never exceed the denominator

@@ -40,6 +40,11 @@ def counted_measures() -> tuple[str, ...]:
     return tuple(name for name, t in _REGISTRY.items() if t.counted)
 
 
+def measures_in_family(family: str) -> tuple[str, ...]:
+    """Names of the types drawn in that funnel family ("proportion": Bernoulli outcomes)."""
+    return tuple(name for name, t in _REGISTRY.items() if t.funnel_family == family)
+
+
 def register_measure_type(kind: MeasureType) -> MeasureType:
     """Add a type; a name already registered is refused (types are never silently replaced)."""
     if kind.name in _REGISTRY:

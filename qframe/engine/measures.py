@@ -129,7 +129,7 @@ YES_NO = MeasureType(
     met=lambda a: a == 100.0, reported_value_problem=_one_or_zero, combine=_all_yes,
 )  # fmt: skip
 REGISTER = MeasureType(
-    "register", "Register kept", counted=False, banded=False, percent=False, shown_as="number",
+    "register", "Register kept", counted=False, banded=False, percent=False, shown_as="count",
     non_negative=True,
     needs_multiplier=False, within_denominator=False, achieve=_register, met=lambda a: a > 0,
     fhir_scoring="cohort", fhir_populations=("initial-population",),

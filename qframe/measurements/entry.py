@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from qframe.auth.models import User
 from qframe.engine.achievement import achievement
 from qframe.engine.errors import InvalidInput
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.declarations import STATUS_LABELS
@@ -156,7 +157,7 @@ def achieved(ind: Indicator, m: Measurement) -> float | None:
         return None
     try:
         return achievement(
-            ind.measure,  # type: ignore[arg-type]
+            ind.measure,
             m.numerator,
             m.denominator,
             float(m.value) if m.value is not None else None,
@@ -186,10 +187,11 @@ def display(ind: Indicator, value: float | None) -> str:
     """An achievement written for people: 96.3%, 4.1 per 1,000 occupied bed days, Yes/No."""
     if value is None:
         return "—"
-    if ind.measure == "proportion":
+    shown_as = measure_type(ind.measure).shown_as
+    if shown_as == "percent":
         return f"{Decimal(str(value)):.1f}%"
-    if ind.measure == "yes_no":
+    if shown_as == "yes_no":
         return "Yes" if value else "No"
-    if ind.measure == "rate":
+    if shown_as == "rate":
         return f"{value:,.2f}" + (f" {ind.unit}" if ind.unit else "")
-    return f"{value:,.0f}" if ind.measure == "register" else f"{value:,.2f}"
+    return f"{value:,.0f}" if shown_as == "count" else f"{value:,.2f}"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from qframe.csvio import parse_count
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Problem
 from qframe.measurements.rows import (
     COLUMNS,
@@ -293,7 +294,8 @@ def _shape(
     found: list[Problem],
 ) -> Decimal | None:
     """Which fields the indicator's measure needs, and their values. Returns the value."""
-    counted = ind.measure in ("proportion", "rate")
+    kind = measure_type(ind.measure)
+    counted = kind.counted
     given = [n for n in (*COUNTS, "value") if v[n]]
     if missing is not None:
         for name in given:
@@ -320,7 +322,7 @@ def _shape(
                 )
             )
         num, den = counts["numerator"], counts["denominator"]
-        if ind.measure == "proportion" and num is not None and den is not None and num > den:
+        if kind.within_denominator and num is not None and den is not None and num > den:
             found.append(
                 _p(
                     raw,
