@@ -23,6 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
+from qframe.engine.measure_type import MeasureType
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Immutable
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
@@ -157,6 +159,11 @@ class Indicator(db.Model):
 
     def __repr__(self) -> str:
         return f"<Indicator {self.code}>"
+
+    @property
+    def measure_kind(self) -> MeasureType:
+        """The registered measure type: what pages ask instead of comparing measure names."""
+        return measure_type(self.measure)
 
 
 # Immutability, enforced for every path (form, API, CLI, direct service call): the ORM refuses

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from qframe.engine.measure_types import measure_type
+from qframe.engine.measure_types import known_measure, measure_type
 
 PEERS = {
     "acute": "trusts",
@@ -150,3 +151,9 @@ def commitments_sentence(name: str, statuses: Sequence[str]) -> str | None:
 def _join(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def percent_codes(snapshot: Mapping[str, Any]) -> set[str]:
+    """Codes of a snapshot's indicators whose results read as percentages (96.2%)."""
+    kinds = {i["code"]: known_measure(i.get("measure")) for i in snapshot.get("indicators", [])}
+    return {code for code, kind in kinds.items() if kind is not None and kind.shown_as == "percent"}
