@@ -14,6 +14,7 @@ from qframe.engine.errors import InvalidInput
 from qframe.engine.measure_types import measure_type
 from qframe.engine.measures import PROPORTION, RATE
 from qframe.engine.points import score_indicator
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import IndicatorSpec, Observation, Status
 
 ObsRow = tuple[int | None, int | None, float | None]  # numerator, denominator, value
@@ -31,7 +32,7 @@ class ScoredColumn:
 
 def score_column(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
     """Score every (numerator, denominator, value) row against one threshold indicator."""
-    if spec.method != "threshold":
+    if not scoring_method(spec.method).own_band:
         raise InvalidInput(f"{spec.code}: vbp indicators are scored with engine.vbp")
     if measure_type(spec.measure) not in (PROPORTION, RATE):
         scored = [score_indicator(spec, Observation(*row)) for row in rows]

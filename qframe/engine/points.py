@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from qframe.engine.achievement import achievement
 from qframe.engine.errors import InvalidInput, InvalidThresholds
 from qframe.engine.measure_types import measure_type
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import (
     IndicatorScore,
     IndicatorSpec,
@@ -82,7 +83,7 @@ def score_many(
 def _score(
     spec: IndicatorSpec, numerator: int | None, denominator: int | None, value: float | None
 ) -> IndicatorScore:
-    if spec.method != "threshold":
+    if not scoring_method(spec.method).own_band:
         raise InvalidInput(f"{spec.code}: vbp indicators are scored with engine.vbp")
     g = spec.max_points
     measure = spec.measure

@@ -5,6 +5,7 @@ from math import isfinite
 from typing import Literal
 
 from qframe.engine.errors import InvalidInput, InvalidThresholds
+from qframe.engine.scoring_methods import known_scoring_method
 
 # A name in the measure-type registry (engine.measure_types), e.g. "proportion" or "rate".
 Measure = str
@@ -44,7 +45,8 @@ class IndicatorSpec:
             raise InvalidInput(f"{self.code}: unknown measure {self.measure!r}")
         kind = measure_type(self.measure)
         check_polarity(self.polarity)
-        if self.method not in ("threshold", "vbp"):
+        method = known_scoring_method(self.method)
+        if method is None:
             raise InvalidInput(f"{self.code}: unknown method {self.method!r}")
         if not isfinite(self.max_points) or self.max_points < 0:
             raise InvalidInput(f"{self.code}: max_points must be a finite number >= 0")
@@ -54,7 +56,7 @@ class IndicatorSpec:
             raise InvalidInput(f"{self.code}: min_denominator must be >= 0")
         if self.minimum_standard is not None and not isfinite(self.minimum_standard):
             raise InvalidInput(f"{self.code}: minimum_standard must be finite")
-        if self.method == "threshold" and kind.banded:
+        if method.own_band and kind.banded:
             check_thresholds(self.lower, self.upper, self.polarity, self.code)
 
 

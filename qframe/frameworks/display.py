@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from qframe.engine.measure_types import measure_names, measure_type
 from qframe.frameworks.models import Framework, Indicator
 from qframe.frameworks.validation import FrameworkDiff
+from qframe.scoring.payment_models import payment_model
 
 POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
 LEVEL_WORDS = {"provider": "per provider", "service_line": "per service line", "ward": "per ward"}
@@ -224,7 +225,7 @@ def scoring_words(indicator: Indicator) -> str:
     """How an indicator scores, in a sentence, when there is no band to draw."""
     if indicator.method == "vbp":
         return "Value-based purchasing: achievement and improvement points against peers"
-    if indicator.measure in ("yes_no", "register") and indicator.lower is None:
+    if not indicator.measure_kind.banded and indicator.lower is None:
         return "All or nothing: full points when achieved"
     return "Thresholds not set yet"
 
@@ -236,7 +237,7 @@ def total_points(framework: Framework) -> Decimal:
 def payment_words(framework: Framework) -> str:
     """The framework's payment model explained in a sentence or two."""
     payment = framework.payment or {}
-    if framework.payment_model == "points":
+    if payment_model(framework.payment_model).per_point:
         pounds = payment.get("pound_per_point")
         worth = f"£{Decimal(pounds):,.2f}" if pounds else "an amount not yet set"
         adjusted = any(i.prevalence_adjusted for i in framework.indicators)
@@ -263,7 +264,7 @@ def indicator_payment(framework: Framework, indicator: Indicator) -> str:
     """What one indicator is worth, in words."""
     if indicator.method == "vbp":
         return f"VBP weight {plain(indicator.vbp_weight)}"
-    if framework.payment_model == "points":
+    if payment_model(framework.payment_model).per_point:
         points = indicator.max_points
         if points is None:
             return "Points not set"

@@ -33,8 +33,6 @@ STATUSES = ("draft", "published", "closed")
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
-METHODS = ("threshold", "vbp")
-PAYMENT_MODELS = ("points", "contract_share")
 
 
 class Framework(db.Model):

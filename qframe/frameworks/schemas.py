@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from qframe.engine.measure_types import known_measure, measure_names
+from qframe.engine.scoring_methods import scoring_method, scoring_method_names
 from qframe.frameworks.schema_fields import (
     _AT_MOST_100,
     _BASE_ERRORS,
@@ -37,12 +38,11 @@ from qframe.frameworks.validation import (
     tidy_problems,
 )
 from qframe.frameworks.vbp_rules import vbp_rule_errors
+from qframe.scoring.payment_models import payment_model_names
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
-PAYMENT_MODELS = ("points", "contract_share")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
-METHODS = ("threshold", "vbp")
 DATA_SOURCES = ("submitted", "appraisal")
 FREQUENCIES = ("month", "quarter", "year")
 MAX_INDICATORS = 500
@@ -69,7 +69,7 @@ class _StrictSchema(Schema):
 class PaymentSchema(_StrictSchema):
     """How money is earned: points (QOF) or a share of contract value (CQUIN)."""
 
-    model = _choice(PAYMENT_MODELS, required=True)
+    model = _registered_choice(payment_model_names, required=True)
     pound_per_point = _number(_NOT_NEGATIVE)
     stake_percent = _number(_NOT_NEGATIVE, _AT_MOST_100)
     national_list_size = _number(_NOT_NEGATIVE)
@@ -124,7 +124,7 @@ class VbpSchema(_StrictSchema):
 class ScoringSchema(_StrictSchema):
     """How points are scored: thresholds, or value-based purchasing."""
 
-    method = _choice(METHODS, required=True)
+    method = _registered_choice(scoring_method_names, required=True)
     max_points = _number(_NOT_NEGATIVE)
     lower = _number()
     upper = _number()
@@ -140,10 +140,7 @@ class ScoringSchema(_StrictSchema):
         error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
     )
 
-    _FIELDS = {
-        "threshold": ("max_points", "lower", "upper"),
-        "vbp": ("weight", "achievement_threshold", "benchmark", "floor", "composite_of"),
-    }
+    _FIELDS = {name: scoring_method(name).fields for name in scoring_method_names()}
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_method_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:

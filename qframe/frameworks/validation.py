@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from qframe.engine.measure_types import known_measure
+from qframe.engine.scoring_methods import known_scoring_method
+from qframe.scoring.payment_models import known_payment_model
 
 MAX_BYTES = 2_000_000
 # root object → indicators list → indicator object → scoring object → composite_of list
@@ -191,7 +193,8 @@ def publish_problems(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     payment = data.get("payment") or {}
     model = payment.get("model")
-    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(model)
+    kind = known_payment_model(model)
+    money = None if kind is None else kind.money_field
     if money and not _positive(payment.get(money)):
         problems.append(Problem(f"payment.{money}", "not_positive", "Must be set and > 0."))
     indicators = data.get("indicators") or []
@@ -199,7 +202,7 @@ def publish_problems(data: dict[str, Any]) -> list[Problem]:
         problems.append(Problem("indicators", "no_indicators", "Add at least one indicator."))
     for i, indicator in enumerate(indicators):
         problems.extend(_indicator_problems(indicator, f"indicators[{i}]", payment))
-    if model == "contract_share":
+    if kind is not None and kind.weighted:
         problems.extend(_weight_problems(indicators))
     return problems
 
@@ -211,7 +214,8 @@ def _positive(value: Decimal | None) -> bool:
 def _indicator_problems(ind: dict[str, Any], path: str, payment: dict[str, Any]) -> list[Problem]:
     problems = []
     scoring, measure = ind.get("scoring") or {}, ind.get("measure")
-    if scoring.get("method") == "vbp":
+    method = known_scoring_method(scoring.get("method"))
+    if method is not None and method.peer_scored:
         weight = scoring.get("weight")
         if weight is not None and not _positive(weight):  # none: equal weights in the domain
             problems.append(Problem(f"{path}.scoring.weight", "not_positive", "Set a weight > 0."))

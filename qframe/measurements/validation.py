@@ -353,12 +353,13 @@ def _shape(
             )
         )
         return None
-    if ind.measure == "yes_no":
+    typed = measure_type(ind.measure).shown_as  # a yes/no is typed 1 or 0, a count whole
+    if typed == "yes_no":
         if text not in ("0", "1"):
             found.append(_p(raw, "bad_yes_no", "A yes/no value is 1 (yes) or 0 (no)", "value"))
             return None
         return Decimal(text)
-    if ind.measure == "register":
+    if typed == "count":
         size = _count(raw, "value", text, found)
         return None if size is None else Decimal(size)
     if not _DECIMAL.fullmatch(text):

@@ -18,6 +18,7 @@ from qframe.engine.batch import ScoredColumn, score_column
 from qframe.engine.errors import EngineError
 from qframe.engine.funnel import Reference
 from qframe.engine.points import score_indicator
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
@@ -84,7 +85,7 @@ def calculate(
 def _score(
     column: Column, spec: IndicatorSpec, vbp: VbpTerms | None, describe: Mapping[int, str]
 ) -> ScoredColumn:
-    if spec.method == "vbp":
+    if scoring_method(spec.method).peer_scored:
         # CMS points need each provider's baseline: scoring.vbp_pass.apply_vbp gives them.
         multiplier = None if spec.multiplier is None else Decimal(repr(spec.multiplier))
         return vbp_column(spec.measure, multiplier, column.obs)

@@ -38,6 +38,7 @@ from qframe.scoring.inputs import (
     sub_periods,
 )
 from qframe.scoring.models import ScoreRun
+from qframe.scoring.payment_models import payment_model
 from qframe.scoring.rollup import (
     MISSING,
     ByIndicator,
@@ -165,7 +166,8 @@ def _payments(
     points: dict[int, dict[int, float]],
     orgs: dict[int, OrgFacts],
 ) -> dict[int, tuple[int | None, str | None]]:
-    held = registers(set(points)) if framework.payment_model == "points" else {}
+    uses = payment_model(framework.payment_model).uses_registers
+    held = registers(set(points)) if uses else {}
     facts = {
         org: ProviderFacts(orgs[org].list_size, orgs[org].contract_value_pence, held.get(org, {}))
         for org in points
