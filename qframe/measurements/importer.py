@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -44,13 +44,36 @@ M = Measurement.__table__
 R = MeasurementRevision.__table__
 
 
+class StoredRow(NamedTuple):
+    """A measurement as stored, read in `STORED` column order."""
+
+    id: int
+    organisation_id: int
+    indicator_id: int
+    period_id: int
+    version: int
+    source: str
+    submitted_by_id: int | None
+    submitted_at: Any
+    values: tuple[object, ...]  # VALUE_FIELDS order, as ValidRow.values
+
+    @classmethod
+    def of(cls, rec: Sequence[Any]) -> StoredRow:
+        """The named row of one selected `STORED` tuple."""
+        return cls(*rec[:8], tuple(rec[8:]))
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return self.organisation_id, self.indicator_id, self.period_id
+
+
 @dataclass
 class Plan:
     """What a batch would do: new rows, changed rows (with their stored state), unchanged."""
 
     framework_id: int
     inserts: list[ValidRow] = field(default_factory=list)
-    updates: list[tuple[ValidRow, Any]] = field(default_factory=list)
+    updates: list[tuple[ValidRow, StoredRow]] = field(default_factory=list)
     unchanged: int = 0
 
     @property
@@ -81,7 +104,7 @@ def plan_rows(
     period_ids = dict(
         db.session.execute(select(Period.label, Period.id).where(Period.label.in_(labels))).all()
     )
-    stored: dict[tuple[int, int, int], Stored] = {}
+    stored: dict[tuple[int, int, int], StoredRow] = {}
     if period_ids:
         stmt = select(*(M.c[f] for f in STORED)).where(
             M.c.framework_id == framework.id, M.c.period_id.in_(period_ids.values())
@@ -89,18 +112,19 @@ def plan_rows(
         orgs = {r.org.id for r in rows}
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
-        for rec in db.session.execute(stmt).all():
-            stored[rec[1:4]] = rec  # type: ignore[index]
+        for found in db.session.execute(stmt).all():
+            rec = StoredRow.of(found)
+            stored[rec.key] = rec
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
-        if expected is not None and expected.get(row.key) != (rec[4] if rec else None):
+        if expected is not None and expected.get(row.key) != (rec.version if rec else None):
             raise Conflict(
                 "Someone else saved this value first. Reload the page to see it, then try again."
             )
         if rec is None:
             plan.inserts.append(row)
-        elif rec[8:] == row.values:
+        elif rec.values == row.values:
             plan.unchanged += 1
         else:
             plan.updates.append((row, rec))
@@ -185,7 +209,8 @@ def _apply_updates(plan: Plan, same: tuple[Any, ...], reason: str | None) -> Non
     )
     staged.create(conn)
     rows = [
-        (rec[0], rec[4], row.missing_reason is not None, *row.values) for row, rec in plan.updates
+        (rec.id, rec.version, row.missing_reason is not None, *row.values)
+        for row, rec in plan.updates
     ]
     for chunk in _chunks(rows):
         _load(staged, [c.name for c in staged.c], chunk)
@@ -228,7 +253,6 @@ def _apply_updates(plan: Plan, same: tuple[Any, ...], reason: str | None) -> Non
 
 
 # Column orders of the tuples built above.
-Stored = tuple[Any, ...]
 STORED = (
     "id",
     "organisation_id",

@@ -82,15 +82,15 @@ def score_period(
     direct, combined = select_in_time(observations(rows, values), period.id, inside, measures)
     built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
     orgs = organisations()
-    parents = {org: (facts[0], facts[1]) for org, facts in orgs.items()}
-    kinds = {org: facts[0] for org, facts in orgs.items()}
+    parents = {org: (facts.kind, facts.parent_id) for org, facts in orgs.items()}
+    kinds = {org: facts.kind for org, facts in orgs.items()}
     rolled = roll_up(direct, infos, parents)
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
     references = reference_populations(framework, period, indicators.values())
     stats = calculate(
-        columns, specs, vbp_terms, kinds, {org: f[4] for org, f in orgs.items()}, references
+        columns, specs, vbp_terms, kinds, {org: f.code for org, f in orgs.items()}, references
     )
     providers = sorted(org for org in present if kinds.get(org) in PROVIDER_KINDS)
     scored_vbp = _apply_vbp(framework, terms, columns, [period.id, *inside], providers)
