@@ -50,11 +50,18 @@ def frameworks_for(org: Organisation) -> list[Framework]:
     return list(db.session.scalars(stmt))
 
 
+History = tuple[str, float | None, Measurement]  # period label, achievement, measurement
+
+
 @dataclass
 class Row:
     indicator: Indicator
     measurement: Measurement | None
-    history: list[tuple[str, float | None, Measurement]] = field(default_factory=list)
+    history: list[History] = field(default_factory=list)
+    # Ready for the page: the current value and each past one in words, and the trend line.
+    current_text: str = "—"
+    history_text: list[str] = field(default_factory=list)
+    trend: str | None = None
 
     @property
     def computed(self) -> bool:
@@ -105,7 +112,7 @@ def entry_page(
         current = next(
             (m for lbl, _a, m in past if lbl == chosen.label and m.indicator_id == ind.id), None
         )
-        rows.append(Row(ind, current, past[-HISTORY:]))
+        rows.append(_row(ind, current, past[-HISTORY:]))
     provider = provider_of(org)
     declaration = None
     if provider is not None:
@@ -195,3 +202,15 @@ def display(ind: Indicator, value: float | None) -> str:
     if shown_as == "rate":
         return f"{value:,.2f}" + (f" {ind.unit}" if ind.unit else "")
     return f"{value:,.0f}" if shown_as == "count" else f"{value:,.2f}"
+
+
+def _row(ind: Indicator, current: Measurement | None, past: list[History]) -> Row:
+    """One indicator's row with its figures written out for the page."""
+    return Row(
+        ind,
+        current,
+        past,
+        current_text=display(ind, achieved(ind, current)) if current is not None else "—",
+        history_text=["missing" if m.missing else display(ind, a) for _label, a, m in past],
+        trend=sparkline([a for _label, a, _m in past]),
+    )
