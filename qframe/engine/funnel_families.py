@@ -8,7 +8,6 @@ rates and standardised ratios exact Poisson/log-normal limits (engine.ratios).
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qframe.engine.errors import InvalidInput
 from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
 from qframe.engine.limits import funnel_limits
@@ -18,6 +17,7 @@ from qframe.engine.reference import (
     proportion_reference_from_values,
     rate_reference,
 )
+from qframe.engine.registry import Registry
 from qframe.engine.types import Polarity
 
 
@@ -140,27 +140,8 @@ RATIO = FunnelFamily(
     "Ratios use exact Poisson limits around 1.",
 )  # fmt: skip
 
-_REGISTRY: dict[str, FunnelFamily] = {f.name: f for f in (PROPORTION, RATE, RATIO)}
+FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))
 
-
-def funnel_family(name: str) -> FunnelFamily:
-    """The registered family of that name; InvalidInput for an unknown one."""
-    found = _REGISTRY.get(name)
-    if found is None:
-        raise InvalidInput(f"unknown funnel family {name!r}")
-    return found
-
-
-def register_funnel_family(family: FunnelFamily) -> FunnelFamily:
-    """Add a family; a name already registered is refused."""
-    if family.name in _REGISTRY:
-        raise InvalidInput(f"funnel family {family.name!r} is already registered")
-    _REGISTRY[family.name] = family
-    return family
-
-
-def unregister_funnel_family(name: str) -> None:
-    """Remove a family added with register_funnel_family; built-in families stay."""
-    if name in ("proportion", "rate", "ratio"):
-        raise InvalidInput(f"funnel family {name!r} is built in")
-    _REGISTRY.pop(name, None)
+funnel_family = FUNNEL_FAMILIES.get
+register_funnel_family = FUNNEL_FAMILIES.register
+unregister_funnel_family = FUNNEL_FAMILIES.unregister

@@ -7,7 +7,7 @@ scored in a second pass over every provider (scoring.vbp_pass).
 
 from dataclasses import dataclass
 
-from qframe.engine.errors import InvalidInput
+from qframe.engine.registry import Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +31,8 @@ VBP = ScoringMethod(
     own_band=False, peer_scored=True,
 )  # fmt: skip
 
-_REGISTRY: dict[str, ScoringMethod] = {m.name: m for m in (THRESHOLD, VBP)}
+SCORING_METHODS: Registry[ScoringMethod] = Registry("method", (THRESHOLD, VBP))
 
-
-def scoring_method(name: str) -> ScoringMethod:
-    """The registered method of that name; InvalidInput for an unknown one."""
-    found = _REGISTRY.get(name)
-    if found is None:
-        raise InvalidInput(f"unknown method {name!r}")
-    return found
-
-
-def known_scoring_method(name: object) -> ScoringMethod | None:
-    """The registered method of that name, or None for anything else."""
-    return _REGISTRY.get(name) if isinstance(name, str) else None
-
-
-def scoring_method_names() -> tuple[str, ...]:
-    """Every registered method name."""
-    return tuple(_REGISTRY)
+scoring_method = SCORING_METHODS.get
+known_scoring_method = SCORING_METHODS.find
+scoring_method_names = SCORING_METHODS.names

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from qframe.engine.registry import Registry
 from qframe.scoring.entitlement import (
     Calculator,
     IndicatorTerms,
@@ -42,34 +43,10 @@ CONTRACT_SHARE = PaymentModel(
     year_end="reconciliation",
 )  # fmt: skip
 
-_REGISTRY: dict[str, PaymentModel] = {m.name: m for m in (POINTS, CONTRACT_SHARE)}
+PAYMENT_MODELS: Registry[PaymentModel] = Registry("payment model", (POINTS, CONTRACT_SHARE))
 
-
-def known_payment_model(name: object) -> PaymentModel | None:
-    """The registered model of that name, or None."""
-    return _REGISTRY.get(name) if isinstance(name, str) else None
-
-
-def payment_model(name: str) -> PaymentModel:
-    """The registered model of that name; KeyError for an unknown one (stored names are valid)."""
-    return _REGISTRY[name]
-
-
-def payment_model_names() -> tuple[str, ...]:
-    """Every registered model name."""
-    return tuple(_REGISTRY)
-
-
-def register_payment_model(model: PaymentModel) -> PaymentModel:
-    """Add a model; a name already registered is refused."""
-    if model.name in _REGISTRY:
-        raise ValueError(f"payment model {model.name!r} is already registered")
-    _REGISTRY[model.name] = model
-    return model
-
-
-def unregister_payment_model(name: str) -> None:
-    """Remove a model added with register_payment_model; built-in models stay."""
-    if name in (POINTS.name, CONTRACT_SHARE.name):
-        raise ValueError(f"payment model {name!r} is built in")
-    _REGISTRY.pop(name, None)
+payment_model = PAYMENT_MODELS.get
+known_payment_model = PAYMENT_MODELS.find
+payment_model_names = PAYMENT_MODELS.names
+register_payment_model = PAYMENT_MODELS.register
+unregister_payment_model = PAYMENT_MODELS.unregister
