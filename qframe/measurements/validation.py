@@ -295,13 +295,12 @@ def _shape(
 ) -> Decimal | None:
     """Which fields the indicator's measure needs, and their values. Returns the value."""
     kind = measure_type(ind.measure)
-    counted = kind.counted
     given = [n for n in (*COUNTS, "value") if v[n]]
     if missing is not None:
         for name in given:
             found.append(_p(raw, "not_allowed", f"A missing value has no {name}", name))
         return None
-    if counted:
+    if kind.counted:
         for name in ("numerator", "denominator"):
             if not v[name]:
                 found.append(
@@ -323,14 +322,8 @@ def _shape(
             )
         num, den = counts["numerator"], counts["denominator"]
         if kind.within_denominator and num is not None and den is not None and num > den:
-            found.append(
-                _p(
-                    raw,
-                    "numerator_exceeds_denominator",
-                    f"numerator {num} is more than denominator {den}",
-                    "numerator",
-                )
-            )
+            message = f"numerator {num} is more than denominator {den}"
+            found.append(_p(raw, "numerator_exceeds_denominator", message, "numerator"))
         return None
     for name in COUNTS:
         if v[name]:
@@ -353,13 +346,12 @@ def _shape(
             )
         )
         return None
-    typed = measure_type(ind.measure).shown_as  # a yes/no is typed 1 or 0, a count whole
-    if typed == "yes_no":
+    if kind.shown_as == "yes_no":  # typed 1 or 0; a count is typed whole
         if text not in ("0", "1"):
             found.append(_p(raw, "bad_yes_no", "A yes/no value is 1 (yes) or 0 (no)", "value"))
             return None
         return Decimal(text)
-    if typed == "count":
+    if kind.shown_as == "count":
         size = _count(raw, "value", text, found)
         return None if size is None else Decimal(size)
     if not _DECIMAL.fullmatch(text):
