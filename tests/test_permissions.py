@@ -21,12 +21,13 @@ from qframe.web.nav import NAV
 
 QFRAME = Path(__file__).resolve().parents[1] / "qframe"
 ACCESS_DIR = Path(__file__).parent / "access"
+TEMPLATES = QFRAME.parent / "templates"
 
 ROLE_COMPARISON = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\brole\s*(==|!=)\s*['\"]")
 # Scope primitives: only qframe/auth builds scope; features import qframe.auth.permissions.
 SCOPE_PRIMITIVE = re.compile(r"qframe\.auth\.scope\b|\bscope_subquery\b|\bsees_everything\(")
 ROLE_LIST_CHECK = re.compile(r"\broles_required\(|\bholds_any_role\(")
-OUTSIDE_AUTH_ALLOWED = {"web/access.py"}  # defines the old roles_required for older code
+OUTSIDE_AUTH_ALLOWED: set[str] = set()  # roles_required is gone: nothing outside auth is excused
 
 
 def _lines_outside_auth(pattern: re.Pattern[str]) -> list[str]:
@@ -44,6 +45,16 @@ def _lines_outside_auth(pattern: re.Pattern[str]) -> list[str]:
 def test_nothing_outside_auth_compares_role_names() -> None:
     found = _lines_outside_auth(ROLE_COMPARISON)
     assert found == [], "Ask can(user, capability) instead:\n" + "\n".join(found)
+
+
+def test_no_template_compares_role_names() -> None:
+    found = [
+        f"{path.relative_to(TEMPLATES).as_posix()}:{number}: {line.strip()[:120]}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ROLE_COMPARISON.search(line)
+    ]
+    assert found == [], "Ask can(current_user, capability) instead:\n" + "\n".join(found)
 
 
 def test_no_view_checks_a_list_of_roles() -> None:

@@ -99,6 +99,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_commitments",
             "read_scorecards",
             "read_ward_scores",
+            "receive_declarations",  # told when a provider declares a period complete
         }
     ),
     "finance": frozenset(
@@ -111,6 +112,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_budgets",
             "manage_rewards",
             "approve_rewards",  # never the proposer: see rewards.services.may_approve
+            "receive_virement_requests",  # told when a virement above the limit waits
             "approve_improvement_plans",  # never the proposer: see improvement.runs
         }
     ),
@@ -125,6 +127,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "read_own_awards",
         "read_scorecards",
         "see_provider_cards",
+        "receive_escalation_changes",  # told when their support level moves
     },
     "clinical_director": _PROVIDER_STAFF
     | {

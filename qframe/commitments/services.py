@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from qframe.audit import services as audit
 from qframe.auth.permissions import get_owned_or_404, in_scope_clause
 from qframe.csvio import parse_decimal
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -116,7 +117,8 @@ def record_commitment(actor: Any, org: Organisation, data: dict[str, Any]) -> Co
             problems.append(
                 Problem("wrong_side", f"Target {target}: {wrong} ({baseline})", column="target")
             )
-        if indicator.measure == "proportion" and not (0 <= baseline <= 100 and 0 <= target <= 100):
+        percent = measure_type(indicator.measure).shown_as == "percent"
+        if percent and not (0 <= baseline <= 100 and 0 <= target <= 100):
             problems.append(
                 Problem("bad_percent", "A proportion runs from 0 to 100", column="target")
             )

@@ -16,6 +16,7 @@ from qframe.engine.economy import (
     system_level,
 )
 from qframe.engine.limits import Z95, wilson_limits
+from qframe.engine.measure_types import measure_type
 from qframe.escalation.models import EscalationDecision
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -117,7 +118,8 @@ def _cell(score: Score, indicator: Indicator) -> Cell:
     same units when the indicator is a proportion with a numerator and denominator."""
     low = high = None
     n, d = score.numerator, score.denominator
-    if indicator.measure == "proportion" and n is not None and d and 0 <= n <= d:
+    share = measure_type(indicator.measure).within_denominator  # a share of its denominator
+    if share and n is not None and d and 0 <= n <= d:
         low, high = (100 * x for x in wilson_limits(n / d, d, Z95))
     return Cell(score.achievement, n, d, low, high)
 

@@ -1,16 +1,20 @@
 """Score a column of observations of one indicator: `score_indicator`'s results, as columns.
 
 A national run scores half a million rows; one result object per row costs more than the
-arithmetic. Counted measures (proportion, rate) take a tight loop with the same expressions as
-`achievement` and `threshold_points` (so the same floats); other measures go row by row through
-`score_indicator`. tests/engine/test_batch.py checks every result against `score_indicator`.
+arithmetic. The built-in counted types (proportion, rate) take a tight loop with the same
+expressions as `achievement` and `threshold_points` (so the same floats); other types, and any
+type added to the registry, go row by row through `score_indicator`.
+tests/engine/test_batch.py checks every result against `score_indicator`.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qframe.engine.errors import InvalidInput
+from qframe.engine.measure_types import measure_type
+from qframe.engine.measures import PROPORTION, RATE
 from qframe.engine.points import score_indicator
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import IndicatorSpec, Observation, Status
 
 ObsRow = tuple[int | None, int | None, float | None]  # numerator, denominator, value
@@ -28,9 +32,9 @@ class ScoredColumn:
 
 def score_column(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
     """Score every (numerator, denominator, value) row against one threshold indicator."""
-    if spec.method != "threshold":
+    if not scoring_method(spec.method).own_band:
         raise InvalidInput(f"{spec.code}: vbp indicators are scored with engine.vbp")
-    if spec.measure not in ("proportion", "rate"):
+    if measure_type(spec.measure) not in (PROPORTION, RATE):
         scored = [score_indicator(spec, Observation(*row)) for row in rows]
         return ScoredColumn(
             [s.achievement for s in scored],
@@ -42,7 +46,7 @@ def score_column(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
 
 
 def _counted(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
-    proportion = spec.measure == "proportion"
+    proportion = measure_type(spec.measure) is PROPORTION
     multiplier = spec.multiplier
     if not proportion and (multiplier is None or not multiplier > 0):
         raise InvalidInput("a rate needs a positive multiplier")

@@ -66,13 +66,10 @@ def measure_interval(
     measure: str, numerator: int | None, denominator: int | None, multiplier: float | None
 ) -> Interval | None:
     """The 95% interval of one result, or None where the measure has none (values, yes/no)."""
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
-    if measure == "proportion":
-        return wilson_interval(numerator, denominator)
-    if measure == "rate" and multiplier:
-        return byar_interval(numerator, denominator, multiplier)
-    return None
+    # The interval of each type is in the measure-type registry, which imports this module.
+    from qframe.engine.measure_types import measure_interval as registered
+
+    return registered(measure, numerator, denominator, multiplier)
 
 
 def compare(

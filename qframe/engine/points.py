@@ -4,8 +4,9 @@ from collections.abc import Iterable, Mapping
 
 from qframe.engine.achievement import achievement
 from qframe.engine.errors import InvalidInput, InvalidThresholds
+from qframe.engine.measure_types import measure_type
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import (
-    BANDED,
     IndicatorScore,
     IndicatorSpec,
     Observation,
@@ -82,11 +83,12 @@ def score_many(
 def _score(
     spec: IndicatorSpec, numerator: int | None, denominator: int | None, value: float | None
 ) -> IndicatorScore:
-    if spec.method != "threshold":
+    if not scoring_method(spec.method).own_band:
         raise InvalidInput(f"{spec.code}: vbp indicators are scored with engine.vbp")
     g = spec.max_points
     measure = spec.measure
-    counted = measure == "proportion" or measure == "rate"
+    kind = measure_type(measure)
+    counted = kind.counted
     if counted and (numerator is None or denominator is None):
         return IndicatorScore(None, 0.0, g, "missing", False)
     a = achievement(measure, numerator, denominator, value, spec.multiplier)
@@ -94,15 +96,13 @@ def _score(
         if counted:
             return IndicatorScore(None, 0.0, g, "no_eligible", False)
         return IndicatorScore(None, 0.0, g, "missing", False)
-    if measure in BANDED:
+    if kind.banded:
         lower, upper = spec.lower, spec.upper
         if lower is None or upper is None:  # IndicatorSpec checks this; mypy cannot see it
             raise InvalidThresholds(f"{spec.code}: lower and upper thresholds are required")
         points = _band_points(a, lower, upper, g, spec.polarity)
-    elif measure == "yes_no":
-        points = g if a == 100.0 else 0.0
     else:
-        points = g if a > 0 else 0.0
+        points = g if kind.met(a) else 0.0
     status: Status = "scored"
     small = spec.min_denominator
     if counted and small is not None and denominator is not None and denominator < small:

@@ -5,16 +5,15 @@ from math import isfinite
 from typing import Literal
 
 from qframe.engine.errors import InvalidInput, InvalidThresholds
+from qframe.engine.scoring_methods import known_scoring_method
 
-Measure = Literal["proportion", "rate", "value", "yes_no", "register"]
+# A name in the measure-type registry (engine.measure_types), e.g. "proportion" or "rate".
+Measure = str
 Polarity = Literal["higher_is_better", "lower_is_better"]
 Status = Literal["scored", "no_eligible", "small_numbers", "missing"]
 Method = Literal["threshold", "vbp"]
 
-MEASURES: tuple[Measure, ...] = ("proportion", "rate", "value", "yes_no", "register")
 POLARITIES: tuple[Polarity, ...] = ("higher_is_better", "lower_is_better")
-# Measures whose points come from a band between two thresholds.
-BANDED: frozenset[str] = frozenset({"proportion", "rate", "value"})
 
 
 def check_polarity(polarity: str) -> None:
@@ -40,20 +39,24 @@ class IndicatorSpec:
     group: str | None = None
 
     def __post_init__(self) -> None:
-        if self.measure not in MEASURES:
+        from qframe.engine.measure_types import is_measure, measure_type  # registry imports us
+
+        if not is_measure(self.measure):
             raise InvalidInput(f"{self.code}: unknown measure {self.measure!r}")
+        kind = measure_type(self.measure)
         check_polarity(self.polarity)
-        if self.method not in ("threshold", "vbp"):
+        method = known_scoring_method(self.method)
+        if method is None:
             raise InvalidInput(f"{self.code}: unknown method {self.method!r}")
         if not isfinite(self.max_points) or self.max_points < 0:
             raise InvalidInput(f"{self.code}: max_points must be a finite number >= 0")
-        if self.measure == "rate" and (self.multiplier is None or not self.multiplier > 0):
-            raise InvalidInput(f"{self.code}: a rate needs a positive multiplier")
+        if kind.needs_multiplier and (self.multiplier is None or not self.multiplier > 0):
+            raise InvalidInput(f"{self.code}: a {self.measure} needs a positive multiplier")
         if self.min_denominator is not None and self.min_denominator < 0:
             raise InvalidInput(f"{self.code}: min_denominator must be >= 0")
         if self.minimum_standard is not None and not isfinite(self.minimum_standard):
             raise InvalidInput(f"{self.code}: minimum_standard must be finite")
-        if self.method == "threshold" and self.measure in BANDED:
+        if method.own_band and kind.banded:
             check_thresholds(self.lower, self.upper, self.polarity, self.code)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from qframe.engine.ladder_sim import SCENARIOS, Reference, SimIndicator, SimResult, simulate
+from qframe.engine.measure_types import measures_in_family
 from qframe.errors import DomainError
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
@@ -54,7 +55,9 @@ def calibrate_ladder(framework: Framework, runs: int = 200, seed: int = 13) -> C
             "simulated on a year of real results, so score a period first"
         )
     indicators = {
-        i.id: i for i in framework.indicators if i.measure == "proportion" and i.level == "provider"
+        i.id: i
+        for i in framework.indicators
+        if i.measure in measures_in_family("proportion") and i.level == "provider"
     }
     if not indicators:
         raise DomainError(f"{framework.code} has no provider-level proportions to simulate")

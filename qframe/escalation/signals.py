@@ -11,6 +11,7 @@ from qframe.budgets.reports import overspend_signals
 from qframe.engine.cusum import siegmund_threshold, weight
 from qframe.engine.escalation import ProviderPeriodSignals
 from qframe.engine.ladder_sim import cusum_run_length
+from qframe.engine.measure_types import measures_in_family
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
@@ -157,7 +158,8 @@ def proportion_polarity(indicators: dict[int, tuple[str, str, str]]) -> dict[int
     """Proportion indicators (the Bernoulli CUSUM's outcome) → their polarity."""
     rows = db.session.execute(
         select(Indicator.id, Indicator.polarity).where(
-            Indicator.id.in_(list(indicators)), Indicator.measure == "proportion"
+            Indicator.id.in_(list(indicators)),
+            Indicator.measure.in_(measures_in_family("proportion")),
         )
     )
     return {i: polarity for i, polarity in rows}

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
 
+from qframe.engine.measure_types import measure_names, measure_type
 from qframe.periods.labels import BadPeriod, PeriodSpec, parse_period
 
 BASE = "https://qframe.nhs.uk/fhir"
@@ -22,21 +23,18 @@ POPULATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/measure-population"
 INDICATOR_SYSTEM = f"{BASE}/Id/indicator"
 FRAMEWORK_SYSTEM = f"{BASE}/Id/framework"
 
-# qframe measure type → FHIR measure scoring (the exact type travels in an extension).
-SCORING = {
-    "proportion": "proportion",
-    "rate": "ratio",
-    "value": "continuous-variable",
-    "yes_no": "continuous-variable",
-    "register": "cohort",
-}
-# Read back when a Measure from another system has no measure-type extension.
-MEASURE_FOR_SCORING = {
-    "proportion": "proportion",
-    "ratio": "rate",
-    "continuous-variable": "value",
-    "cohort": "register",
-}
+
+def scoring_code(measure: str) -> str:
+    """The FHIR measure scoring of a measure type (the exact type travels in an extension)."""
+    return measure_type(measure).fhir_scoring
+
+
+def measure_for_scoring(code: str) -> str | None:
+    """Read back when a Measure from another system has no measure-type extension: the first
+    registered type with that scoring (proportion, rate, value, register for the HL7 codes)."""
+    return next((n for n in measure_names() if measure_type(n).fhir_scoring == code), None)
+
+
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease"}
 POLARITY = {v: k for k, v in IMPROVEMENT.items()}
 STATUS = {"draft": "draft", "published": "active", "closed": "retired"}

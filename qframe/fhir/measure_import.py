@@ -12,14 +12,15 @@ from fhir.resources.R4B.measure import Measure
 from pydantic import ValidationError
 
 from qframe.auth.models import User
+from qframe.engine.measure_types import known_measure
 from qframe.errors import Problem, ValidationFailed
 from qframe.fhir.codes import (
     INDICATOR_SYSTEM,
-    MEASURE_FOR_SCORING,
     POLARITY,
     dumps,
     ext_url,
     label_for,
+    measure_for_scoring,
     parse_measure_url,
 )
 from qframe.fhir.measures import CODES_OPTIONAL, DECIMALS, DOMAIN_PARTS, STRINGS, VBP_PARTS
@@ -109,7 +110,7 @@ def _indicator_code(resource: dict[str, Any]) -> str | None:
 def _indicator(resource: dict[str, Any], ext: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     code = _indicator_code(resource)
     scoring_codes = _codes(resource.get("scoring"))
-    measure = ext.get("measure-type") or MEASURE_FOR_SCORING.get(
+    measure = ext.get("measure-type") or measure_for_scoring(
         scoring_codes[0] if scoring_codes else ""
     )
     improvement = _codes(resource.get("improvementNotation"))
@@ -144,7 +145,8 @@ def _indicator(resource: dict[str, Any], ext: dict[str, Any], notes: list[str]) 
         item["prevalence_adjusted"] = True
     if ext.get("composite-of"):
         item["scoring"]["composite_of"] = ext["composite-of"]
-    if measure == "rate" and ext.get("multiplier") is None:
+    kind = known_measure(measure)
+    if kind is not None and kind.needs_multiplier and ext.get("multiplier") is None:
         item["multiplier"] = Decimal(1)
         notes.append(f"{code}: a ratio without a multiplier; read as per 1, check it")
     if "measure-type" not in ext:

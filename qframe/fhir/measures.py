@@ -8,13 +8,13 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.measure import Measure
 
+from qframe.engine.measure_types import measure_type
 from qframe.fhir.codes import (
     FRAMEWORK_SYSTEM,
     IMPROVEMENT,
     IMPROVEMENT_SYSTEM,
     INDICATOR_SYSTEM,
     POPULATION_SYSTEM,
-    SCORING,
     SCORING_SYSTEM,
     STATUS,
     ext_url,
@@ -22,6 +22,7 @@ from qframe.fhir.codes import (
     measure_url,
     period_json,
     resource_id,
+    scoring_code,
 )
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.periods.labels import parse_period
@@ -76,11 +77,7 @@ def _population(code: str) -> dict[str, Any]:
 
 def population_codes(measure: str) -> tuple[str, ...]:
     """The FHIR populations of a qframe measure type."""
-    if measure in ("proportion", "rate"):
-        return ("numerator", "denominator", "denominator-exclusion")
-    if measure == "register":
-        return ("initial-population",)
-    return ("measure-population", "measure-observation")
+    return measure_type(measure).fhir_populations
 
 
 def indicator_extensions(indicator: Indicator) -> list[dict[str, Any]]:
@@ -156,7 +153,9 @@ def measure_resource(framework: Framework, indicator: Indicator) -> dict[str, An
         "title": indicator.title,
         "status": STATUS[framework.status],
         "effectivePeriod": period_json(year),
-        "scoring": {"coding": [{"system": SCORING_SYSTEM, "code": SCORING[indicator.measure]}]},
+        "scoring": {
+            "coding": [{"system": SCORING_SYSTEM, "code": scoring_code(indicator.measure)}]
+        },
         "improvementNotation": {
             "coding": [{"system": IMPROVEMENT_SYSTEM, "code": IMPROVEMENT[indicator.polarity]}]
         },

@@ -11,6 +11,7 @@ from sqlalchemy import and_, select, true
 
 from qframe.auth.permissions import in_scope_clause
 from qframe.engine.achievement import achievement
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.fhir.codes import (
     IMPROVEMENT,
@@ -45,29 +46,32 @@ def _score(indicator: Indicator, m: Measurement, score: Score | None) -> Decimal
         return None if score.achievement is None else decimal_text(score.achievement)
     value = None if m.value is None else float(m.value)
     multiplier = None if indicator.multiplier is None else float(indicator.multiplier)
-    found = achievement(indicator.measure, m.numerator, m.denominator, value, multiplier)  # type: ignore[arg-type]
+    found = achievement(indicator.measure, m.numerator, m.denominator, value, multiplier)
     return None if found is None else decimal_text(found)
 
 
 def _quantity(indicator: Indicator, value: Decimal) -> dict[str, Any]:
-    if indicator.measure == "proportion":
+    kind = measure_type(indicator.measure)
+    if kind.shown_as == "percent":
         return {"value": value, "unit": "%", "system": UCUM, "code": "%"}
-    if indicator.measure == "rate":
+    if kind.needs_multiplier:
         return {"value": value, "unit": indicator.unit or f"per {indicator.multiplier}"}
-    if indicator.measure == "value" and indicator.unit:
+    # A measured quantity (one value on a band) carries its unit; yes/no and registers have none.
+    if kind.banded and not kind.counted and indicator.unit:
         return {"value": value, "unit": indicator.unit}
     return {"value": value}
 
 
 def _group(indicator: Indicator, m: Measurement, score: Score | None) -> dict[str, Any]:
     group: dict[str, Any] = {}
-    if indicator.measure in ("proportion", "rate"):
+    kind = measure_type(indicator.measure)
+    if kind.counted:
         counts = [(code, getattr(m, field)) for code, field in POPULATIONS]
         group["population"] = [_population(c, n) for c, n in counts if n is not None]
         measured = _score(indicator, m, score)
         if measured is not None:
             group["measureScore"] = _quantity(indicator, measured)
-    elif indicator.measure == "register":
+    elif kind.fhir_populations == ("initial-population",):  # a register: its size
         group["population"] = [_population("initial-population", int(m.value or 0))]
         group["measureScore"] = {"value": m.value}
     else:

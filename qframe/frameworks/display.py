@@ -6,17 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from qframe.engine.measure_types import measure_names, measure_type
 from qframe.frameworks.models import Framework, Indicator
 from qframe.frameworks.validation import FrameworkDiff
+from qframe.scoring.payment_models import payment_model
 
 POLARITY_WORDS = {"higher_is_better": "Higher is better", "lower_is_better": "Lower is better"}
-MEASURE_WORDS = {
-    "proportion": "Percentage of patients",
-    "rate": "Rate",
-    "value": "Reported value",
-    "yes_no": "Yes or no",
-    "register": "Register kept",
-}
 LEVEL_WORDS = {"provider": "per provider", "service_line": "per service line", "ward": "per ward"}
 SETTING_WORDS = {
     "acute": "Acute hospitals",
@@ -25,7 +20,6 @@ SETTING_WORDS = {
     "primary_care": "Primary care (GP practices)",
     "mixed": "Mixed settings",
 }
-PERCENT = ("proportion", "yes_no")
 FIELD_LABELS = {
     "title": "Title",
     "description": "Description",
@@ -84,10 +78,16 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+def measure_type_words() -> dict[str, str]:
+    """Each registered measure type's words, for choosing one ("rate": "Rate")."""
+    return {name: measure_type(name).words for name in measure_names()}
+
+
 def measure_words(indicator: Indicator) -> str:
     """What is measured and where, e.g. "Rate per 1,000 occupied bed days, measured per ward"."""
-    words = MEASURE_WORDS[indicator.measure]
-    if indicator.measure == "rate":
+    kind = measure_type(indicator.measure)
+    words = kind.words
+    if kind.needs_multiplier:
         words += f" {indicator.unit}" if indicator.unit else f" per {indicator.multiplier:,}"
     elif indicator.unit:
         words += f" ({indicator.unit})"
@@ -98,10 +98,11 @@ def with_unit(indicator: Indicator, value: Decimal | None) -> str:
     """A threshold in the indicator's unit ("95%", "4.5 per 1000 occupied bed days")."""
     if value is None:
         return "—"
-    if indicator.measure in PERCENT:
+    kind = measure_type(indicator.measure)
+    if kind.percent:
         return f"{value}%"
     unit = indicator.unit or ""
-    if indicator.measure == "rate" and not unit and indicator.multiplier:
+    if kind.needs_multiplier and not unit and indicator.multiplier:
         unit = f"per {indicator.multiplier}"
     return f"{value} {unit}".strip()
 
@@ -187,7 +188,7 @@ def band(indicator: Indicator) -> Band | None:
     if indicator.method != "threshold" or lower is None or upper is None:
         return None
     minimum = indicator.minimum_standard
-    if indicator.measure in PERCENT:
+    if measure_type(indicator.measure).percent:
         axis_max = Decimal(100)
     else:
         axis_max = _nice_ceiling(max(v for v in (lower, upper, minimum) if v is not None) * 5 / 4)
@@ -224,7 +225,7 @@ def scoring_words(indicator: Indicator) -> str:
     """How an indicator scores, in a sentence, when there is no band to draw."""
     if indicator.method == "vbp":
         return "Value-based purchasing: achievement and improvement points against peers"
-    if indicator.measure in ("yes_no", "register") and indicator.lower is None:
+    if not indicator.measure_kind.banded and indicator.lower is None:
         return "All or nothing: full points when achieved"
     return "Thresholds not set yet"
 
@@ -236,7 +237,7 @@ def total_points(framework: Framework) -> Decimal:
 def payment_words(framework: Framework) -> str:
     """The framework's payment model explained in a sentence or two."""
     payment = framework.payment or {}
-    if framework.payment_model == "points":
+    if payment_model(framework.payment_model).per_point:
         pounds = payment.get("pound_per_point")
         worth = f"£{Decimal(pounds):,.2f}" if pounds else "an amount not yet set"
         adjusted = any(i.prevalence_adjusted for i in framework.indicators)
@@ -263,7 +264,7 @@ def indicator_payment(framework: Framework, indicator: Indicator) -> str:
     """What one indicator is worth, in words."""
     if indicator.method == "vbp":
         return f"VBP weight {plain(indicator.vbp_weight)}"
-    if framework.payment_model == "points":
+    if payment_model(framework.payment_model).per_point:
         points = indicator.max_points
         if points is None:
             return "Points not set"

@@ -11,16 +11,23 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from qframe.engine.scoring_methods import scoring_method, scoring_method_names
 from qframe.errors import Problem
-from qframe.frameworks.display import LEVEL_WORDS, MEASURE_WORDS, POLARITY_WORDS, SETTING_WORDS
+from qframe.frameworks.display import (
+    LEVEL_WORDS,
+    POLARITY_WORDS,
+    SETTING_WORDS,
+    measure_type_words,
+)
+from qframe.scoring.payment_models import payment_model, payment_model_names
 
-PAYMENT_WORDS = {
-    "points": "Points (QOF): £ per point",
-    "contract_share": "Contract share (CQUIN): % of contract value",
-}
-METHOD_WORDS = {"threshold": "Thresholds (QOF, CQUIN)", "vbp": "Value-based purchasing"}
 SOURCE_WORDS = {"submitted": "Submitted by the provider", "appraisal": "Staff appraisal records"}
 NUMBER_HINT = "A plain decimal, e.g. 12.5"
+
+
+def payment_model_words() -> dict[str, str]:
+    """Each registered payment model's words, for choosing one."""
+    return {name: payment_model(name).words for name in payment_model_names()}
 
 
 def _choices(words: dict[str, str]) -> list[SelectChoice]:
@@ -41,7 +48,7 @@ class FrameworkForm(FlaskForm):
     setting = SelectField("Setting", choices=_choices(SETTING_WORDS))
     description = TextAreaField("Description", validators=[Length(max=4000)])
     source = TextAreaField("Where the numbers come from", validators=[Length(max=8000)])
-    payment_model = SelectField("Payment model", choices=_choices(PAYMENT_WORDS))
+    payment_model = SelectField("Payment model", choices=lambda: _choices(payment_model_words()))
     pound_per_point = _number("£ per point (points model)")
     national_list_size = _number("National average list size (points model, optional)")
     national_prevalence = TextAreaField(
@@ -67,12 +74,15 @@ class IndicatorForm(FlaskForm):
     group = StringField(
         "Disease group", description="Optional, e.g. DM", validators=[Length(max=32)]
     )
-    measure = SelectField("Measure", choices=_choices(MEASURE_WORDS))
+    measure = SelectField("Measure", choices=lambda: _choices(measure_type_words()))
     multiplier = _number("Rate multiplier", "Rates only, e.g. 1000 for per 1,000 bed days")
     unit = StringField("Unit", description="Optional, e.g. minutes", validators=[Length(max=80)])
     polarity = SelectField("Which way is better", choices=_choices(POLARITY_WORDS))
     level = SelectField("Measured", choices=_choices(LEVEL_WORDS))
-    method = SelectField("Scoring method", choices=_choices(METHOD_WORDS))
+    method = SelectField(
+        "Scoring method",
+        choices=lambda: _choices({n: scoring_method(n).words for n in scoring_method_names()}),
+    )
     max_points = _number("Maximum points")
     lower = _number("Lower threshold", "0 points here (the worst acceptable value)")
     upper = _number("Upper threshold", "Full points here")

@@ -23,17 +23,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.dbtypes import ExactDecimal
+from qframe.engine.measure_type import MeasureType
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Immutable
 from qframe.extensions import Model, db
 from qframe.orgs.models import Organisation
 
 STATUSES = ("draft", "published", "closed")
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
-MEASURES = ("proportion", "rate", "value", "yes_no", "register")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
-METHODS = ("threshold", "vbp")
-PAYMENT_MODELS = ("points", "contract_share")
 
 
 class Framework(Model):
@@ -158,6 +157,11 @@ class Indicator(Model):
 
     def __repr__(self) -> str:
         return f"<Indicator {self.code}>"
+
+    @property
+    def measure_kind(self) -> MeasureType:
+        """The registered measure type: what pages ask instead of comparing measure names."""
+        return measure_type(self.measure)
 
 
 # Immutability, enforced for every path (form, API, CLI, direct service call): the ORM refuses

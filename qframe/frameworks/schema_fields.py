@@ -2,7 +2,7 @@
 coded messages (every message starts with its problem code)."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -125,6 +125,26 @@ def _text(
         kw.setdefault("allow_none", True)
     messages = {**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a string.")}
     return fields.String(required=required, validate=checks, error_messages=messages, **kw)
+
+
+class _Registered(validate.OneOf):
+    """OneOf over a registry's names as they are when a value is checked (types can be added)."""
+
+    def __init__(self, names: Callable[[], tuple[str, ...]], error: str) -> None:
+        super().__init__(names(), error=error)
+        self._names = names
+
+    def __call__(self, value: Any) -> Any:
+        self.choices = self._names()
+        self.choices_text = ", ".join(self.choices)
+        return super().__call__(value)
+
+
+def _registered_choice(names: Callable[[], tuple[str, ...]], **kw: Any) -> fields.String:
+    """A string that must name an entry of a registry (measure types, payment models...)."""
+    error = _m("invalid_choice", "Must be one of: {choices}.")
+    messages = {**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a string.")}
+    return fields.String(validate=_Registered(names, error=error), error_messages=messages, **kw)
 
 
 def _choice(options: tuple[str, ...], **kw: Any) -> fields.String:

@@ -10,6 +10,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from qframe.engine.measure_types import known_measure, measure_names
+from qframe.engine.scoring_methods import scoring_method, scoring_method_names
 from qframe.frameworks.schema_fields import (
     _AT_MOST_100,
     _BASE_ERRORS,
@@ -24,6 +26,7 @@ from qframe.frameworks.schema_fields import (
     _not_applicable,
     _number,
     _present,
+    _registered_choice,
     _text,
     _year,
 )
@@ -35,13 +38,11 @@ from qframe.frameworks.validation import (
     tidy_problems,
 )
 from qframe.frameworks.vbp_rules import vbp_rule_errors
+from qframe.scoring.payment_models import payment_model_names
 
 SETTINGS = ("acute", "community", "mental_health", "primary_care", "mixed")
-PAYMENT_MODELS = ("points", "contract_share")
-MEASURES = ("proportion", "rate", "value", "yes_no", "register")
 POLARITIES = ("higher_is_better", "lower_is_better")
 LEVELS = ("provider", "service_line", "ward")
-METHODS = ("threshold", "vbp")
 DATA_SOURCES = ("submitted", "appraisal")
 FREQUENCIES = ("month", "quarter", "year")
 MAX_INDICATORS = 500
@@ -68,7 +69,7 @@ class _StrictSchema(Schema):
 class PaymentSchema(_StrictSchema):
     """How money is earned: points (QOF) or a share of contract value (CQUIN)."""
 
-    model = _choice(PAYMENT_MODELS, required=True)
+    model = _registered_choice(payment_model_names, required=True)
     pound_per_point = _number(_NOT_NEGATIVE)
     stake_percent = _number(_NOT_NEGATIVE, _AT_MOST_100)
     national_list_size = _number(_NOT_NEGATIVE)
@@ -90,7 +91,7 @@ class PaymentSchema(_StrictSchema):
         needs = {"points": "pound_per_point", "contract_share": "stake_percent"}
         if model in needs and not _present(original, needs[model]):
             errors[needs[model]] = [_m("missing_parameter", f"The {model} model needs this.")]
-        unused: dict[Any, tuple[str, ...]] = {
+        unused = {
             "points": ("stake_percent",),
             "contract_share": ("pound_per_point", "national_list_size", "national_prevalence"),
         }
@@ -123,7 +124,7 @@ class VbpSchema(_StrictSchema):
 class ScoringSchema(_StrictSchema):
     """How points are scored: thresholds, or value-based purchasing."""
 
-    method = _choice(METHODS, required=True)
+    method = _registered_choice(scoring_method_names, required=True)
     max_points = _number(_NOT_NEGATIVE)
     lower = _number()
     upper = _number()
@@ -139,15 +140,11 @@ class ScoringSchema(_StrictSchema):
         error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
     )
 
-    _FIELDS: dict[Any, tuple[str, ...]] = {
-        "threshold": ("max_points", "lower", "upper"),
-        "vbp": ("weight", "achievement_threshold", "benchmark", "floor", "composite_of"),
-    }
+    _FIELDS = {name: scoring_method(name).fields for name in scoring_method_names()}
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_method_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        method = data.get("method")
-        errors: dict[str, list[str]] = {}
+        method, errors = data.get("method"), {}
         for other, names in self._FIELDS.items():
             if method in self._FIELDS and other != method:
                 for name in names:
@@ -170,7 +167,7 @@ class IndicatorSchema(_StrictSchema):
     title = _text(200, required=True)
     description = _text(4000)
     group = _text(32, code=True)
-    measure = _choice(MEASURES, required=True)
+    measure = _registered_choice(measure_names, required=True)
     polarity = _choice(POLARITIES, required=True)
     level = _choice(LEVELS, required=True)
     scoring = fields.Nested(ScoringSchema, required=True, error_messages=_BASE_ERRORS)
@@ -193,9 +190,10 @@ class IndicatorSchema(_StrictSchema):
     def _check_measure(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
         errors = measure_errors(data)
         measure = data.get("measure")
-        if measure == "rate" and not _present(original, "multiplier"):
-            errors["multiplier"] = [_m("missing_multiplier", "A rate needs a multiplier.")]
-        if measure in MEASURES and measure != "rate" and _present(original, "multiplier"):
+        kind = known_measure(measure)
+        if kind is not None and kind.needs_multiplier and not _present(original, "multiplier"):
+            errors["multiplier"] = [_m("missing_multiplier", f"A {measure} needs a multiplier.")]
+        if kind is not None and not kind.needs_multiplier and _present(original, "multiplier"):
             _not_applicable(errors, "multiplier", f"by a {measure} measure")
         if errors:
             raise ValidationError(errors)

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from qframe.engine.measure_types import known_measure
+from qframe.engine.scoring_methods import known_scoring_method
+from qframe.scoring.payment_models import known_payment_model
+
 MAX_BYTES = 2_000_000
 # root object → indicators list → indicator object → scoring object → composite_of list
 MAX_DEPTH = 5
@@ -19,10 +23,6 @@ MAX_DEPTH = 5
 _HARD_DEPTH = 32
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 _MESSAGE = re.compile(r"([a-z_]+): (.*)", re.S)
-# Measures scored on a band between two thresholds (yes_no and register are all or nothing).
-BANDED_MEASURES = ("proportion", "rate", "value")
-# Measures whose thresholds and minimum standard are percentages.
-PERCENT_MEASURES = ("proportion", "yes_no")
 
 
 @dataclass(frozen=True)
@@ -158,11 +158,14 @@ def measure_errors(indicator: dict[str, Any]) -> dict[str, list[str]]:
     scoring = indicator.get("scoring") or {}
     values = {f"scoring.{n}": scoring.get(n) for n in ("lower", "upper")}
     values["minimum_standard"] = indicator.get("minimum_standard")
+    kind = known_measure(measure)
+    percent = kind is not None and kind.percent
+    non_negative = kind is not None and kind.non_negative
     for name, value in values.items():
-        if value is not None and measure in PERCENT_MEASURES and not 0 <= value <= 100:
+        if value is not None and percent and not 0 <= value <= 100:
             message = coded("out_of_range", f"A {measure} is a percentage: 0 to 100.")
             errors.setdefault(name, []).append(message)
-        elif value is not None and measure in ("rate", "register") and value < 0:
+        elif value is not None and non_negative and value < 0:
             errors.setdefault(name, []).append(coded("negative", f"A {measure} is never < 0."))
     for worse, better in (("lower", "upper"), ("achievement_threshold", "benchmark")):
         if _reversed(polarity, scoring.get(worse), scoring.get(better)):
@@ -190,7 +193,8 @@ def publish_problems(data: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     payment = data.get("payment") or {}
     model = payment.get("model")
-    money = {"points": "pound_per_point", "contract_share": "stake_percent"}.get(str(model))
+    kind = known_payment_model(model)
+    money = None if kind is None else kind.money_field
     if money and not _positive(payment.get(money)):
         problems.append(Problem(f"payment.{money}", "not_positive", "Must be set and > 0."))
     indicators = data.get("indicators") or []
@@ -198,7 +202,7 @@ def publish_problems(data: dict[str, Any]) -> list[Problem]:
         problems.append(Problem("indicators", "no_indicators", "Add at least one indicator."))
     for i, indicator in enumerate(indicators):
         problems.extend(_indicator_problems(indicator, f"indicators[{i}]", payment))
-    if model == "contract_share":
+    if kind is not None and kind.weighted:
         problems.extend(_weight_problems(indicators))
     return problems
 
@@ -210,7 +214,8 @@ def _positive(value: Decimal | None) -> bool:
 def _indicator_problems(ind: dict[str, Any], path: str, payment: dict[str, Any]) -> list[Problem]:
     problems = []
     scoring, measure = ind.get("scoring") or {}, ind.get("measure")
-    if scoring.get("method") == "vbp":
+    method = known_scoring_method(scoring.get("method"))
+    if method is not None and method.peer_scored:
         weight = scoring.get("weight")
         if weight is not None and not _positive(weight):  # none: equal weights in the domain
             problems.append(Problem(f"{path}.scoring.weight", "not_positive", "Set a weight > 0."))
@@ -220,7 +225,8 @@ def _indicator_problems(ind: dict[str, Any], path: str, payment: dict[str, Any])
                 Problem(f"{path}.scoring.max_points", "not_positive", "Set max_points > 0.")
             )
         problems.extend(_threshold_problems(scoring, measure, ind.get("polarity"), path))
-    if measure == "rate" and not _positive(ind.get("multiplier")):
+    kind = known_measure(measure)
+    if kind is not None and kind.needs_multiplier and not _positive(ind.get("multiplier")):
         problems.append(Problem(f"{path}.multiplier", "missing_multiplier", "Set a multiplier."))
     if ind.get("prevalence_adjusted"):
         group = ind.get("group")
@@ -240,7 +246,8 @@ def _threshold_problems(
 ) -> list[Problem]:
     lower, upper = scoring.get("lower"), scoring.get("upper")
     if lower is None or upper is None:
-        if measure not in BANDED_MEASURES:
+        kind = known_measure(measure)
+        if kind is None or not kind.banded:  # all-or-nothing types need no thresholds
             return []
         return [
             Problem(f"{path}.scoring.{name}", "missing_threshold", f"Set the {name} threshold.")

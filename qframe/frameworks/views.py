@@ -10,8 +10,9 @@ from flask_login import current_user
 from qframe.errors import NotFound
 from qframe.extensions import db
 from qframe.frameworks import display
-from qframe.frameworks.current import current_version, version_note
+from qframe.frameworks.current import current_version
 from qframe.frameworks.models import Framework
+from qframe.frameworks.queries import diff_page, framework_page
 from qframe.frameworks.services import (
     can_manage,
     diff_versions,
@@ -53,7 +54,7 @@ def _list(frameworks: list[Framework], public: bool) -> str:
         frameworks=frameworks,
         counts=indicator_counts(frameworks),
         public=public,
-        words=display,
+        setting_words=display.SETTING_WORDS,
     )
 
 
@@ -69,20 +70,15 @@ def public_index():
 
 
 def _page(framework: Framework, versions: list[Framework], public: bool, **extra: Any) -> str:
-    domains = [
-        (domain, [i for i in framework.indicators if i.domain_id == domain.id])
-        for domain in framework.domains
-    ]
+    shown = framework_page(framework, versions, current_version(framework.code))
     return render_template(
         "frameworks/show.html",
         framework=framework,
-        domains=domains,
+        shown=shown,
+        domains=shown.domains,
         versions=versions,
-        current=current_version(framework.code),
-        version_note=version_note,
         public=public,
         manage=not public and can_manage(current_user, framework),
-        words=display,
         **extra,
     )
 
@@ -172,7 +168,11 @@ def _diff(framework: Framework, versions: list[Framework], public: bool) -> str:
     if against_id is not None and against_id not in by_id:
         raise NotFound("No such version to compare with")
     old = by_id.get(against_id) if against_id is not None else None
-    rows = display.diff_rows(old, framework, diff_versions(old, framework)) if old else None
+    rows = None
+    if old is not None:
+        rows = diff_page(
+            old, framework, display.diff_rows(old, framework, diff_versions(old, framework))
+        )
     return render_template(
         "frameworks/diff.html",
         framework=framework,
@@ -180,7 +180,6 @@ def _diff(framework: Framework, versions: list[Framework], public: bool) -> str:
         rows=rows,
         versions=versions,
         public=public,
-        words=display,
     )
 
 

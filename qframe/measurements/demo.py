@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import CollectionWindow, Declaration
@@ -181,11 +182,12 @@ class _Maker:
         level = lower + span * place
         if below and ind.minimum_standard is not None:
             level = float(ind.minimum_standard) + worse * 2.5 + rng.gauss(0, 0.4)
-        if ind.measure == "value":
+        kind = measure_type(ind.measure)
+        if not kind.counted:
             return {"value": round(max(level, 0.01), 2)}
         typical = TYPICAL.get(ind.code, BY_LEVEL.get(ind.level, 100))
         den = max(1, round(rng.gauss(typical, typical * 0.12)))
-        if ind.measure == "rate":
+        if kind.needs_multiplier:
             lam = max(level, 0.05) * den / float(ind.multiplier or 1000)
             if trend is not None:
                 # The struggling ward's story must be true of its data: little noise on the rise.

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from qframe.auth.models import User
 from qframe.engine.achievement import achievement
 from qframe.engine.errors import InvalidInput
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.declarations import STATUS_LABELS
@@ -49,11 +50,18 @@ def frameworks_for(org: Organisation) -> list[Framework]:
     return list(db.session.scalars(stmt))
 
 
+History = tuple[str, float | None, Measurement]  # period label, achievement, measurement
+
+
 @dataclass
 class Row:
     indicator: Indicator
     measurement: Measurement | None
-    history: list[tuple[str, float | None, Measurement]] = field(default_factory=list)
+    history: list[History] = field(default_factory=list)
+    # Ready for the page: the current value and each past one in words, and the trend line.
+    current_text: str = "—"
+    history_text: list[str] = field(default_factory=list)
+    trend: str | None = None
 
     @property
     def computed(self) -> bool:
@@ -104,7 +112,7 @@ def entry_page(
         current = next(
             (m for lbl, _a, m in past if lbl == chosen.label and m.indicator_id == ind.id), None
         )
-        rows.append(Row(ind, current, past[-HISTORY:]))
+        rows.append(_row(ind, current, past[-HISTORY:]))
     provider = provider_of(org)
     declaration = None
     if provider is not None:
@@ -156,7 +164,7 @@ def achieved(ind: Indicator, m: Measurement) -> float | None:
         return None
     try:
         return achievement(
-            ind.measure,  # type: ignore[arg-type]
+            ind.measure,
             m.numerator,
             m.denominator,
             float(m.value) if m.value is not None else None,
@@ -186,10 +194,23 @@ def display(ind: Indicator, value: float | None) -> str:
     """An achievement written for people: 96.3%, 4.1 per 1,000 occupied bed days, Yes/No."""
     if value is None:
         return "—"
-    if ind.measure == "proportion":
+    shown_as = measure_type(ind.measure).shown_as
+    if shown_as == "percent":
         return f"{Decimal(str(value)):.1f}%"
-    if ind.measure == "yes_no":
+    if shown_as == "yes_no":
         return "Yes" if value else "No"
-    if ind.measure == "rate":
+    if shown_as == "rate":
         return f"{value:,.2f}" + (f" {ind.unit}" if ind.unit else "")
-    return f"{value:,.0f}" if ind.measure == "register" else f"{value:,.2f}"
+    return f"{value:,.0f}" if shown_as == "count" else f"{value:,.2f}"
+
+
+def _row(ind: Indicator, current: Measurement | None, past: list[History]) -> Row:
+    """One indicator's row with its figures written out for the page."""
+    return Row(
+        ind,
+        current,
+        past,
+        current_text=display(ind, achieved(ind, current)) if current is not None else "—",
+        history_text=["missing" if m.missing else display(ind, a) for _label, a, m in past],
+        trend=sparkline([a for _label, a, _m in past]),
+    )

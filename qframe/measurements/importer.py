@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Row
 
 from qframe.audit import services as audit
 from qframe.audit.models import utcnow
@@ -45,13 +44,36 @@ M = Measurement.__table__
 R = MeasurementRevision.__table__
 
 
+class StoredRow(NamedTuple):
+    """A measurement as stored, read in `STORED` column order."""
+
+    id: int
+    organisation_id: int
+    indicator_id: int
+    period_id: int
+    version: int
+    source: str
+    submitted_by_id: int | None
+    submitted_at: Any
+    values: tuple[object, ...]  # VALUE_FIELDS order, as ValidRow.values
+
+    @classmethod
+    def of(cls, rec: Sequence[Any]) -> StoredRow:
+        """The named row of one selected `STORED` tuple."""
+        return cls(*rec[:8], tuple(rec[8:]))
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return self.organisation_id, self.indicator_id, self.period_id
+
+
 @dataclass
 class Plan:
     """What a batch would do: new rows, changed rows (with their stored state), unchanged."""
 
     framework_id: int
     inserts: list[ValidRow] = field(default_factory=list)
-    updates: list[tuple[ValidRow, Stored]] = field(default_factory=list)
+    updates: list[tuple[ValidRow, StoredRow]] = field(default_factory=list)
     unchanged: int = 0
 
     @property
@@ -82,7 +104,7 @@ def plan_rows(
     period_ids = dict(
         db.session.execute(select(Period.label, Period.id).where(Period.label.in_(labels))).all()
     )
-    stored: dict[tuple[int, int, int], Stored] = {}
+    stored: dict[tuple[int, int, int], StoredRow] = {}
     if period_ids:
         stmt = select(*(M.c[f] for f in STORED)).where(
             M.c.framework_id == framework.id, M.c.period_id.in_(period_ids.values())
@@ -91,7 +113,8 @@ def plan_rows(
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
         for found in db.session.execute(stmt).all():
-            stored[(found.organisation_id, found.indicator_id, found.period_id)] = found
+            rec = StoredRow.of(found)
+            stored[rec.key] = rec
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
@@ -101,7 +124,7 @@ def plan_rows(
             )
         if rec is None:
             plan.inserts.append(row)
-        elif rec[STORED_VALUES:] == row.values:
+        elif rec.values == row.values:
             plan.unchanged += 1
         else:
             plan.updates.append((row, rec))
@@ -229,8 +252,7 @@ def _apply_updates(plan: Plan, same: tuple[Any, ...], reason: str | None) -> Non
         raise Conflict("Some values changed while the file was being imported; try again.")
 
 
-# Column orders of the tuples built above. A stored measurement is a Row read by column name.
-Stored = Row[Any]
+# Column orders of the tuples built above.
 STORED = (
     "id",
     "organisation_id",
@@ -242,7 +264,6 @@ STORED = (
     "submitted_at",
     *VALUE_FIELDS,
 )
-STORED_VALUES = STORED.index(VALUE_FIELDS[0])  # where the stored values start, as in row.values
 INSERTED = (
     "framework_id",
     "organisation_id",
@@ -289,7 +310,7 @@ def _load(table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
     if dialect.name == "postgresql":
         names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
         quoted = dialect.identifier_preparer.format_table(table)
-        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from qframe.csvio import parse_count
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Problem
 from qframe.measurements.rows import (
     COLUMNS,
@@ -293,13 +294,13 @@ def _shape(
     found: list[Problem],
 ) -> Decimal | None:
     """Which fields the indicator's measure needs, and their values. Returns the value."""
-    counted = ind.measure in ("proportion", "rate")
+    kind = measure_type(ind.measure)
     given = [n for n in (*COUNTS, "value") if v[n]]
     if missing is not None:
         for name in given:
             found.append(_p(raw, "not_allowed", f"A missing value has no {name}", name))
         return None
-    if counted:
+    if kind.counted:
         for name in ("numerator", "denominator"):
             if not v[name]:
                 found.append(
@@ -320,15 +321,9 @@ def _shape(
                 )
             )
         num, den = counts["numerator"], counts["denominator"]
-        if ind.measure == "proportion" and num is not None and den is not None and num > den:
-            found.append(
-                _p(
-                    raw,
-                    "numerator_exceeds_denominator",
-                    f"numerator {num} is more than denominator {den}",
-                    "numerator",
-                )
-            )
+        if kind.within_denominator and num is not None and den is not None and num > den:
+            message = f"numerator {num} is more than denominator {den}"
+            found.append(_p(raw, "numerator_exceeds_denominator", message, "numerator"))
         return None
     for name in COUNTS:
         if v[name]:
@@ -351,12 +346,12 @@ def _shape(
             )
         )
         return None
-    if ind.measure == "yes_no":
+    if kind.shown_as == "yes_no":  # typed 1 or 0; a count is typed whole
         if text not in ("0", "1"):
             found.append(_p(raw, "bad_yes_no", "A yes/no value is 1 (yes) or 0 (no)", "value"))
             return None
         return Decimal(text)
-    if ind.measure == "register":
+    if kind.shown_as == "count":
         size = _count(raw, "value", text, found)
         return None if size is None else Decimal(size)
     if not _DECIMAL.fullmatch(text):

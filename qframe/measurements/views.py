@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import date
 
@@ -21,7 +20,8 @@ from qframe.measurements.forms import ConfirmForm, DeclareForm, UploadForm
 from qframe.measurements.grid import field_name, save_grid
 from qframe.measurements.models import Measurement, StagedUpload
 from qframe.measurements.rows import FIELDS, OPTIONAL
-from qframe.measurements.services import import_csv, save_entry
+from qframe.measurements.services import save_entry
+from qframe.measurements.staging import import_staged, stage_upload
 from qframe.measurements.windows import provider_of
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period, get_or_create_period
@@ -78,7 +78,6 @@ def _page(org: Organisation, framework: Framework, label: str | None, **extra):
         frameworks=entry.frameworks_for(org),
         current=current_ids(),
         submitter=_submitter(),
-        entry=entry,
         grid_name=field_name,
         declare_form=DeclareForm(),
         errors=extra.get("errors", {}),
@@ -261,29 +260,16 @@ def upload():
         framework = frameworks[form.framework.data]
         try:
             name, data = read_upload(request.files.get("file"))
-            outcome = import_csv(current_user, framework, data, filename=name, dry_run=True)
+            staging = stage_upload(current_user, framework, name, data)
         except ValidationFailed as error:
             discard_changes()
             problems = error.problems or [Problem("refused", error.message)]
             flash(error.message, "error")
         else:
-            if outcome.already is not None:
-                flash(outcome.message, "info")
+            if staging.staged is None:
+                flash(staging.already or "", "info")
                 return redirect(url_for(".upload"))
-            staged = StagedUpload(
-                user_id=current_user.id,
-                framework_id=framework.id,
-                filename=name,
-                content_sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-                summary={
-                    k: getattr(outcome, k)
-                    for k in ("rows", "created", "updated", "unchanged", "missing")
-                },
-            )
-            db.session.add(staged)
-            db.session.flush()  # the preview's address needs the id
-            return redirect(url_for(".preview", staged_id=staged.id))
+            return redirect(url_for(".preview", staged_id=staging.staged.id))
     status = 422 if problems else 200
     return render_template("measurements/upload.html", form=form, problems=problems), status
 
@@ -312,13 +298,12 @@ def confirm(staged_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = import_csv(current_user, staged.framework, staged.data, filename=staged.filename)
+        outcome = import_staged(current_user, staged)
     except ValidationFailed as error:
         discard_changes()
         flash(error.message, "error")
         return render_template(
             "measurements/preview.html", staged=staged, form=form, problems=error.problems
         ), 422
-    db.session.delete(staged)
     flash(f"Imported {staged.filename}: {outcome.message}.", "success")
     return redirect(url_for(".index"))

@@ -2,7 +2,8 @@
 
 Each function is called by the service that records the event, inside its transaction: it adds
 notifications (and queues e-mails when SMTP is configured) and flushes; it never commits.
-Recipients are active users of the named roles whose scope covers the organisation concerned.
+Recipients are active users whose role holds the capability named (qframe.auth.permissions)
+and whose scope covers the organisation concerned.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from qframe.auth.models import User
-from qframe.auth.permissions import org_in_scope
+from qframe.auth.permissions import org_in_scope, roles_with
 from qframe.extensions import db
 from qframe.notifications.services import email_enabled, notify
 from qframe.web.templating import money
 
 
-def recipients(roles: tuple[str, ...], org_id: int, exclude: int | None = None) -> list[int]:
-    """Active users of these roles with the organisation in scope, less `exclude`."""
+def recipients(capability: str, org_id: int, exclude: int | None = None) -> list[int]:
+    """Active users holding the capability with the organisation in scope, less `exclude`."""
+    roles = roles_with(capability)
     users = db.session.scalars(
         select(User).where(User.role.in_(roles), User.active.is_(True)).order_by(User.id)
     )
@@ -40,7 +42,7 @@ def run_proposed(run: Any, proposer_id: int | None) -> None:
     """Other finance users of the commissioner: a run awaits their approval."""
     framework, period = run.framework, run.period
     _send(
-        recipients(("finance",), run.commissioner_id, exclude=proposer_id),
+        recipients("approve_rewards", run.commissioner_id, exclude=proposer_id),
         f"Allocation run {run.id} awaits your approval",
         f"{framework.code} v{framework.version} {period.label}: {money(run.total_pence)} "
         "proposed. A finance user other than the proposer must approve it before it is paid.",
@@ -51,7 +53,7 @@ def run_proposed(run: Any, proposer_id: int | None) -> None:
 def declaration_submitted(declaration: Any, framework: Any, provider: Any, period: Any) -> None:
     """Commissioners over the provider: a declaration to approve or return."""
     _send(
-        recipients(("commissioner",), provider.id),
+        recipients("receive_declarations", provider.id),
         f"{provider.name} declared {framework.code} {period.label} complete",
         "Approve the declaration or return it with a comment.",
         _link("measurements_manage.dashboard", framework_id=framework.id, period=period.label),
@@ -61,7 +63,7 @@ def declaration_submitted(declaration: Any, framework: Any, provider: Any, perio
 def virement_pending(virement: Any, organisation: Any) -> None:
     """Finance users over the budget holder: a virement above the delegated limit waits."""
     _send(
-        recipients(("finance",), organisation.id, exclude=virement.requested_by_id),
+        recipients("receive_virement_requests", organisation.id, exclude=virement.requested_by_id),
         f"Virement of {money(virement.amount_pence)} for {organisation.name} awaits approval",
         virement.reason,
         _link("budgets_manage.virement", virement_id=virement.id),
@@ -71,7 +73,7 @@ def virement_pending(virement: Any, organisation: Any) -> None:
 def escalation_changed(provider_id: int, framework: Any, period: Any, old: str, new: str) -> None:
     """The provider's own leads: their support level moved."""
     _send(
-        recipients(("provider_lead",), provider_id),
+        recipients("receive_escalation_changes", provider_id),
         f"Your support level is now {new}",
         f"{framework.code} {period.label}: your organisation moved from {old} to {new}. "
         "Your commissioner will explain what this means for you.",

@@ -25,6 +25,7 @@ from qframe.payments.models import PaymentLine
 from qframe.periods.labels import parse_period
 from qframe.periods.models import Period
 from qframe.scoring.models import ProviderScore, ScoreRun
+from qframe.scoring.payment_models import payment_model
 from qframe.scoring.runs import current_final_run
 
 
@@ -84,7 +85,7 @@ def aspiration_value_pence(framework: Framework, points: float, org: Organisatio
 def _opening(
     framework: Framework, org: Organisation, last_year: dict[int, float]
 ) -> list[CashLine]:
-    if framework.payment_model == "points":
+    if payment_model(framework.payment_model).per_point:
         points = last_year.get(org.id)
         return (
             [] if points is None else qof_aspiration(aspiration_value_pence(framework, points, org))
@@ -106,8 +107,9 @@ def post_year(actor: User | None, framework: Framework) -> Posted:
         )
     ):
         existing[org_id] = existing.get(org_id, 0) + pence
-    last_year = previous_points(framework) if framework.payment_model == "points" else {}
-    year_end = "achievement" if framework.payment_model == "points" else "reconciliation"
+    model = payment_model(framework.payment_model)
+    last_year = previous_points(framework) if model.per_point else {}
+    year_end = model.year_end
     rows = db.session.execute(
         select(Organisation, ProviderScore.entitlement_pence)
         .join(ProviderScore, ProviderScore.organisation_id == Organisation.id)

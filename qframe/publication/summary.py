@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from qframe.engine.measure_types import known_measure, measure_type
 
 PEERS = {
     "acute": "trusts",
@@ -38,17 +41,18 @@ def fmt(value: float | None, measure: str) -> str:
     """A result as people read it: 96.2% for proportions, 4.8 for rates, 1.02 for values."""
     if value is None:
         return "no result"
-    if measure == "proportion":
+    shown_as = measure_type(measure).shown_as
+    if shown_as == "percent":
         return f"{_round(value, 1)}%"
-    if measure == "yes_no":
+    if shown_as == "yes_no":
         return "yes" if value >= 50 else "no"
-    if measure == "rate":
+    if shown_as == "rate":
         return _round(value, 1 if abs(value) >= 1 else 2)
     return _round(value, 2 if abs(value) < 10 else 1)
 
 
 def _unit(measure: str, unit: str | None) -> str:
-    return f" {unit}" if unit and measure not in ("proportion", "yes_no") else ""
+    return f" {unit}" if unit and not measure_type(measure).percent else ""
 
 
 def peer_position(value: float, peers: Sequence[float], polarity: str) -> str | None:
@@ -147,3 +151,9 @@ def commitments_sentence(name: str, statuses: Sequence[str]) -> str | None:
 def _join(items: Sequence[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def percent_codes(snapshot: Mapping[str, Any]) -> set[str]:
+    """Codes of a snapshot's indicators whose results read as percentages (96.2%)."""
+    kinds = {i["code"]: known_measure(i.get("measure")) for i in snapshot.get("indicators", [])}
+    return {code for code, kind in kinds.items() if kind is not None and kind.shown_as == "percent"}

@@ -35,6 +35,7 @@ from .services import (
     scored_periods,
     shown_providers,
 )
+from .summary import percent_codes
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
 
@@ -120,7 +121,11 @@ def show(publication_id: int):
     publication = get_publication_or_404(publication_id, current_user)
     shown = shown_providers(publication, own_providers(current_user))
     return render_template(
-        "publication/show.html", publication=publication, shown=shown, snapshot=publication.snapshot
+        "publication/show.html",
+        publication=publication,
+        shown=shown,
+        snapshot=publication.snapshot,
+        percent_codes=percent_codes(publication.snapshot),
     )
 
 

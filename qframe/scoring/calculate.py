@@ -18,11 +18,12 @@ from qframe.engine.batch import ScoredColumn, score_column
 from qframe.engine.errors import EngineError
 from qframe.engine.funnel import Reference
 from qframe.engine.points import score_indicator
+from qframe.engine.scoring_methods import scoring_method
 from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
 from qframe.scoring.vbp_figures import vbp_column
-from qframe.variation.flagging import flag_column
+from qframe.variation.flagging import flag_column, has_funnel
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
 
@@ -75,7 +76,7 @@ def calculate(
                 "units": len(values),
             }
             reference = (references or {}).get(column.indicator) if level == "provider" else None
-            if spec.measure in ("proportion", "rate"):
+            if has_funnel(spec):
                 stat.update(flag_column(column, indexes, spec, reference))
             stats.setdefault(str(column.indicator), {})[level] = stat
     return stats
@@ -84,7 +85,7 @@ def calculate(
 def _score(
     column: Column, spec: IndicatorSpec, vbp: VbpTerms | None, describe: Mapping[int, str]
 ) -> ScoredColumn:
-    if spec.method == "vbp":
+    if scoring_method(spec.method).peer_scored:
         # CMS points need each provider's baseline: scoring.vbp_pass.apply_vbp gives them.
         multiplier = None if spec.multiplier is None else Decimal(repr(spec.multiplier))
         return vbp_column(spec.measure, multiplier, column.obs)

@@ -24,6 +24,7 @@ from qframe.periods.models import Period
 from qframe.scoring.entitlement import IndicatorTerms, ProviderFacts, entitlement_calculator
 from qframe.scoring.inputs import registers
 from qframe.scoring.models import Score, ScoreRun
+from qframe.scoring.payment_models import payment_model
 
 
 @dataclass
@@ -126,7 +127,8 @@ def _money(result: Calibration, framework: Framework, orgs: list[int], top: floa
     facts = _facts(framework, orgs)
     indicator = result.indicator
     payment = framework.payment or {}
-    if framework.payment_model == "contract_share":
+    per_point = payment_model(framework.payment_model).per_point
+    if not per_point:
         share = _share(framework, indicator)
         stake = Decimal(str(payment.get("stake_percent") or "0")) * share
     else:
@@ -136,7 +138,7 @@ def _money(result: Calibration, framework: Framework, orgs: list[int], top: floa
     total, unpaid = 0, 0
     for org, points in zip(orgs, result.counts.points, strict=True):
         fact = facts[org]
-        if framework.payment_model == "contract_share":
+        if not per_point:
             if fact.contract_value_pence is None:
                 unpaid += 1
                 continue
@@ -167,5 +169,6 @@ def _facts(framework: Framework, orgs: list[int]) -> dict[int, ProviderFacts]:
             Organisation.id.in_(orgs)
         )
     ).all()
-    held = registers(set(orgs)) if framework.payment_model == "points" else {}
+    uses = payment_model(framework.payment_model).uses_registers
+    held = registers(set(orgs)) if uses else {}
     return {org: ProviderFacts(size, value, held.get(org, {})) for org, size, value in rows}

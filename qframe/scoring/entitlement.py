@@ -35,24 +35,27 @@ class ProviderFacts:
 
 
 Result = tuple[int | None, str | None]  # pence, or None and the reason in words
+Calculator = Callable[[Mapping[str, float], ProviderFacts], Result]
 
 
 def entitlement_calculator(
     model: str, payment: Mapping[str, Any], indicators: Sequence[IndicatorTerms]
 ) -> Callable[[Mapping[str, float], ProviderFacts], Result]:
     """A function from (points by indicator code, provider facts) to entitlement in pence."""
-    if model == "points":
-        return _points_model(payment, indicators)
-    if model == "contract_share":
-        return _contract_share_model(payment, indicators)
-    return lambda _points, _facts: (None, f"unknown payment model {model!r}")
+    # The registry (scoring.payment_models) imports this module's calculators.
+    from qframe.scoring.payment_models import known_payment_model
+
+    found = known_payment_model(model)
+    if found is None:
+        return lambda _points, _facts: (None, f"unknown payment model {model!r}")
+    return found.calculator(payment, indicators)
 
 
 def _pence(entitlement: Entitlement) -> int:
     return int(entitlement.total * 100)
 
 
-def _points_model(
+def points_model(
     payment: Mapping[str, Any], indicators: Sequence[IndicatorTerms]
 ) -> Callable[[Mapping[str, float], ProviderFacts], Result]:
     pound_per_point = Decimal(str(payment.get("pound_per_point") or "0"))
@@ -85,7 +88,7 @@ def _points_model(
     return calculate
 
 
-def _contract_share_model(
+def contract_share_model(
     payment: Mapping[str, Any], indicators: Sequence[IndicatorTerms]
 ) -> Callable[[Mapping[str, float], ProviderFacts], Result]:
     stake = Decimal(str(payment.get("stake_percent") or "0"))

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from qframe.auth.permissions import in_scope_clause, scope_org_ids
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
@@ -63,7 +64,7 @@ def _text(score: _Score | None, measure: str) -> str:
         return "—"
     if score.achievement is None:
         return "no eligible" if score.status == "no_eligible" else "—"
-    if measure == "proportion":
+    if measure_type(measure).shown_as == "percent":
         return percent(score.achievement)
     return number(score.achievement, 1)
 

@@ -20,7 +20,7 @@ KIND_RANK = {"year": 1, "quarter": 2, "month": 3}
 
 
 class OrgFacts(NamedTuple):
-    """What scoring needs to know of an organisation (a named row, still unpacked by position)."""
+    """What scoring needs to know of an organisation, read by name."""
 
     kind: str
     parent_id: int | None
@@ -115,10 +115,10 @@ def organisations() -> dict[int, OrgFacts]:
 def open_units(orgs: dict[int, OrgFacts], period: Period) -> dict[int, list[int]]:
     """Each provider's service lines and wards that were open during the period."""
     children: dict[int, list[int]] = {}
-    for org, (kind, parent, _s, _v, _c, closed) in orgs.items():
-        if parent is not None and kind in ("service_line", "ward"):
-            if closed is None or closed >= period.start_date:
-                children.setdefault(parent, []).append(org)
+    for org, facts in orgs.items():
+        if facts.parent_id is not None and facts.kind in ("service_line", "ward"):
+            if facts.closed_on is None or facts.closed_on >= period.start_date:
+                children.setdefault(facts.parent_id, []).append(org)
     units: dict[int, list[int]] = {}
     for provider in (o for o, facts in orgs.items() if facts.kind in PROVIDER_KINDS):
         stack, found = list(children.get(provider, ())), []

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from statistics import fmean
 
+from qframe.engine.measure_types import measure_type
 from qframe.orgs.kinds import PROVIDER_KINDS
 
 # numerator, denominator, value
@@ -46,7 +46,8 @@ class IndicatorInfo:
 
 def combine(measure: str, items: Sequence[Obs], over_time: bool = False) -> Obs | None:
     """One observation from several (units or sub-periods, in time order); None if no data."""
-    if measure in ("proportion", "rate"):
+    kind = measure_type(measure)
+    if kind.counted:
         counted = [(n, d) for n, d, _ in items if n is not None and d is not None]
         if not counted:
             return None
@@ -54,11 +55,7 @@ def combine(measure: str, items: Sequence[Obs], over_time: bool = False) -> Obs 
     values = [v for _, _, v in items if v is not None]
     if not values:
         return None
-    if measure == "yes_no":
-        return None, None, 1.0 if all(v == 1 for v in values) else 0.0
-    if measure == "register":
-        return None, None, values[-1] if over_time else float(sum(values))
-    return None, None, fmean(values)
+    return None, None, kind.combine(values, over_time)
 
 
 ByIndicator = dict[int, dict[int, Obs]]  # indicator id → organisation id → observation

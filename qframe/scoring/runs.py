@@ -17,6 +17,7 @@ from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.engine.errors import EngineError
+from qframe.engine.measure_types import measure_type
 from qframe.engine.types import IndicatorSpec
 from qframe.errors import Conflict, DomainError
 from qframe.extensions import db
@@ -37,6 +38,7 @@ from qframe.scoring.inputs import (
     sub_periods,
 )
 from qframe.scoring.models import ScoreRun
+from qframe.scoring.payment_models import payment_model
 from qframe.scoring.rollup import (
     MISSING,
     ByIndicator,
@@ -69,7 +71,7 @@ def score_period(
     specs, vbp_terms = _specs(indicators.values(), terms)
     infos = {i.id: IndicatorInfo(i.measure, i.level) for i in indicators.values()}
     inside = sub_periods(period)
-    valued = {i.id for i in indicators.values() if i.measure not in ("proportion", "rate")}
+    valued = {i.id for i in indicators.values() if not measure_type(i.measure).counted}
     rows, values = read_measurements(framework, [period.id, *inside], valued)
     if not rows:
         raise DomainError(
@@ -88,7 +90,7 @@ def score_period(
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
     references = reference_populations(framework, period, indicators.values())
     stats = calculate(
-        columns, specs, vbp_terms, kinds, {org: f[4] for org, f in orgs.items()}, references
+        columns, specs, vbp_terms, kinds, {org: f.code for org, f in orgs.items()}, references
     )
     providers = sorted(org for org in present if kinds.get(org) in PROVIDER_KINDS)
     scored_vbp = _apply_vbp(framework, terms, columns, [period.id, *inside], providers)
@@ -164,7 +166,8 @@ def _payments(
     points: dict[int, dict[int, float]],
     orgs: dict[int, OrgFacts],
 ) -> dict[int, tuple[int | None, str | None]]:
-    held = registers(set(points)) if framework.payment_model == "points" else {}
+    uses = payment_model(framework.payment_model).uses_registers
+    held = registers(set(points)) if uses else {}
     facts = {
         org: ProviderFacts(orgs[org].list_size, orgs[org].contract_value_pence, held.get(org, {}))
         for org in points

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from qframe.engine.batch import ScoredColumn
+from qframe.engine.measure_types import measure_type
 from qframe.engine.types import Status
 from qframe.engine.vbp import exact
 from qframe.scoring.rollup import Obs
@@ -15,10 +16,11 @@ from qframe.scoring.rollup import Obs
 def performance(measure: str, obs: Obs, multiplier: Decimal | None) -> Fraction | None:
     """The exact performance figure of an observation (None when there is none)."""
     numerator, denominator, value = obs
-    if measure in ("proportion", "rate"):
+    kind = measure_type(measure)
+    if kind.counted:
         if numerator is None or denominator is None or denominator == 0:
             return None
-        if measure == "proportion":
+        if not kind.needs_multiplier:  # a percentage
             return Fraction(100 * numerator, denominator)
         return Fraction(numerator, denominator) * exact(multiplier or 1)
     return None if value is None else exact(value)
@@ -33,7 +35,7 @@ def vbp_column(measure: str, multiplier: Decimal | None, rows: Sequence[Obs]) ->
         achievement.append(None if figure is None else float(figure))
         if figure is not None:
             status.append("scored")
-        elif obs[1] == 0 and measure in ("proportion", "rate"):
+        elif obs[1] == 0 and measure_type(measure).counted:
             status.append("no_eligible")
         else:
             status.append("missing")

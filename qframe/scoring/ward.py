@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from qframe.engine.achievement import achievement
 from qframe.engine.errors import EngineError
+from qframe.engine.measure_types import measure_type
 from qframe.engine.spc import SpcResult, xmr
-from qframe.engine.types import BANDED
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import Measurement
@@ -130,14 +130,15 @@ def _chart(indicator: Indicator, points: list[tuple[str, Any]]) -> WardChart | N
     if not values:
         return None
     target, name = _target(indicator)
+    kind = measure_type(indicator.measure)
     # Counts and rates never get a limit below zero (NHSRplotthedots).
-    floor = 0.0 if indicator.measure in ("proportion", "rate") else None
+    floor = 0.0 if kind.counted else None
     result = xmr(values, indicator.polarity, target, floor=floor)  # type: ignore[arg-type]
     kinds = [_kind(p.special, p.side, indicator.polarity) for p in result.points]
-    unit = "%" if indicator.measure == "proportion" else (indicator.unit or "value")
+    unit = "%" if kind.shown_as == "percent" else (indicator.unit or "value")
     # Limits beyond what is possible (a negative rate, over 100%) are drawn at the boundary.
-    low = 0.0 if indicator.measure in ("proportion", "rate") else None
-    high = 100.0 if indicator.measure == "proportion" else None
+    low = 0.0 if kind.counted else None
+    high = 100.0 if kind.within_denominator else None
     ucl = _clamp(result.ucl, low, high)
     lcl = _clamp(result.lcl, low, high)
     chart = spc_chart(
@@ -158,7 +159,7 @@ def _target(indicator: Indicator) -> tuple[float | None, str | None]:
     # Assurance is judged against the minimum standard when there is one, else full points.
     if indicator.minimum_standard is not None:
         return float(indicator.minimum_standard), "minimum standard"
-    if indicator.measure in BANDED and indicator.upper is not None:
+    if measure_type(indicator.measure).banded and indicator.upper is not None:
         return float(indicator.upper), "full points threshold"
     return None, None
 

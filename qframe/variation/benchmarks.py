@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 
 from qframe.audit import services as audit
 from qframe.csvio import parse_count, parse_decimal, read_csv
+from qframe.engine.measure_types import measure_type
 from qframe.errors import Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
@@ -22,7 +23,6 @@ from qframe.variation.models import BenchmarkValue
 
 REQUIRED = ("indicator_code", "period", "value")
 OPTIONAL = ("numerator", "denominator", "unit")
-COUNTED = ("proportion", "rate")
 
 
 def import_benchmark(actor: Any, framework: Framework, data: bytes, source: str) -> int:
@@ -122,11 +122,9 @@ def _row(
 
 
 def _check_range(measure: str, value: Decimal, num: int | None, den: int | None, bad: Any) -> None:
-    if measure == "proportion" and not Decimal(0) <= value <= Decimal(100):
-        bad("value", "out_of_range", "A proportion's value is a percentage from 0 to 100")
-    elif measure in ("rate", "register") and value < 0:
-        bad("value", "out_of_range", "A rate cannot be negative")
-    elif measure == "yes_no" and value not in (Decimal(0), Decimal(1)):
-        bad("value", "out_of_range", "A yes/no value is 1 or 0")
-    if measure == "proportion" and num is not None and den is not None and num > den:
+    kind = measure_type(measure)
+    problem = kind.reported_value_problem(value)
+    if problem is not None:
+        bad("value", "out_of_range", problem)
+    if kind.within_denominator and num is not None and den is not None and num > den:
         bad("numerator", "out_of_range", "The numerator exceeds the denominator")

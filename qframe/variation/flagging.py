@@ -1,47 +1,42 @@
-"""A score run's funnel flags for one indicator at one level: proportions and rates (§7)."""
+"""A score run's funnel flags for one indicator at one level, by its funnel family (§7)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Reference
-from qframe.engine.ratios import rate_funnel
+from qframe.engine.funnel_families import funnel_family
+from qframe.engine.measure_types import measure_type
 from qframe.engine.types import IndicatorSpec
 
 if TYPE_CHECKING:
     from qframe.scoring.calculate import Column
 
 
+def has_funnel(spec: IndicatorSpec) -> bool:
+    """Whether the indicator's measure type is drawn (and flagged) in a funnel plot."""
+    return measure_type(spec.measure).funnel_family is not None
+
+
 def flag_column(
     column: Column, indexes: list[int], spec: IndicatorSpec, reference: Reference | None
 ) -> dict[str, float | int | None]:
     """Set column.flags at indexes; return the funnel's target, τ², φ and whether provisional."""
+    family = measure_type(spec.measure).funnel_family
+    if family is None:
+        return {}
     obs = column.obs
-    flags = column.flags
-    if spec.measure == "rate":
-        result = rate_funnel(
-            [obs[i][0] for i in indexes],
-            [None if obs[i][1] is None else float(obs[i][1]) for i in indexes],  # type: ignore[arg-type]
-            [str(column.orgs[i]) for i in indexes],
-            spec.polarity,
-            min_exposure=spec.min_denominator,
-            reference=reference,
-        )
-        for index, row in zip(indexes, result.rows, strict=True):
-            flags[index] = row.flag
-        target = None if result.target is None else result.target
-        return _stat(target, result.tau2, result.phi, result.provisional, result.basis)
-    summary, found = funnel_flags(
+    result = funnel_family(family).flag(
         [obs[i][0] for i in indexes],
         [obs[i][1] for i in indexes],
+        [str(column.orgs[i]) for i in indexes],
         spec.polarity,
-        min_denominator=spec.min_denominator,
-        reference=reference,
+        spec.min_denominator,
+        reference,
     )
-    for index, flag in zip(indexes, found, strict=True):
-        flags[index] = flag
-    return _stat(summary.target, summary.tau2, summary.phi, summary.provisional, summary.basis)
+    for index, flag in zip(indexes, result.flags, strict=True):
+        column.flags[index] = flag
+    return _stat(result.target, result.tau2, result.phi, result.provisional, result.basis)
 
 
 def _stat(

@@ -13,8 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from qframe.engine.funnel import Z95, Z998, funnel_limits
-from qframe.engine.ratios import ratio_limits
+from qframe.engine.funnel import Z95, Z998
+from qframe.engine.funnel_families import FunnelFamily, funnel_family
+from qframe.engine.measure_types import measure_type
 from qframe.scoring.charts import Frame, Scale, label, nice_ticks
 
 KINDS = ("within", "small_numbers", "better_alert", "better_alarm", "alert", "alarm")
@@ -54,15 +55,10 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f"M{x:.1f},{y:.1f}h0"
 
 
-def _limits(
-    measure: str, target: float, tau2: float, size: float, z: float, mult: float
-) -> tuple[float, float]:
-    # Limits in the plotted units at a size: % for proportions, rate × multiplier for rates.
-    if measure == "proportion":
-        low, high = funnel_limits(target, size, z, tau2)
-        return 100 * low, 100 * high
-    low, high = ratio_limits(target * size, z, tau2)
-    return low * target * mult, high * target * mult
+def family_of(measure: str) -> FunnelFamily:
+    """The funnel family a measure type is drawn in; InvalidInput for one with no funnel."""
+    name = measure_type(measure).funnel_family
+    return funnel_family(name if name is not None else "")
 
 
 def funnel_plot(
@@ -81,19 +77,19 @@ def funnel_plot(
     size_min = max(min(sizes + [size_max]) * 0.8, 1e-9)
     first = max(size_min * 0.5, size_max * 1e-4)
     steps = [first * (size_max / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
+    family = family_of(measure)
     curves = {
-        z: [(s, *_limits(measure, target, tau2, s, z, multiplier)) for s in steps]
-        for z in (Z95, Z998)
+        z: [(s, *family.limits(target, tau2, s, z, multiplier)) for s in steps] for z in (Z95, Z998)
     }
-    centre = 100 * target if measure == "proportion" else target * multiplier
+    centre = family.centre(target, multiplier) or 0.0
     seen = [c for c in curves[Z998] if c[0] >= size_min]
     values = [p.value for p in points] + [centre]
     values += [c[1] for c in seen] + [c[2] for c in seen]
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.05 or 1.0
     lo, hi = lo - pad, hi + pad
-    if measure == "proportion":
-        lo, hi = max(0.0, lo), min(100.0, hi)
+    if family.ceiling is not None:
+        hi = min(family.ceiling, hi)
     lo = max(0.0, lo)
     y_ticks = nice_ticks(lo, hi)
     y = Scale(y_ticks[0], y_ticks[-1], chart.bottom, chart.top)

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from qframe.auth.permissions import in_scope_clause
+from qframe.engine.funnel_families import FunnelFamily, funnel_family
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
@@ -58,13 +60,14 @@ def funnel_context(
     plotted = [(o, s) for o, s in rows if s.denominator and s.achievement is not None]
     multiplier = float(indicator.multiplier) if indicator.multiplier is not None else 1.0
     chart = None
-    plottable = indicator.measure in ("proportion", "rate")
-    if plottable and plotted and stat.get("target"):
+    kind = measure_type(indicator.measure)
+    family = None if kind.funnel_family is None else funnel_family(kind.funnel_family)
+    if family is not None and plotted and stat.get("target"):
         chart = funnel_plot(
             [FunnelPoint(o.name, float(s.denominator or 0), float(s.achievement or 0.0),
                          s.funnel_flag or "within") for o, s in plotted],
             indicator.measure, stat["target"], stat.get("tau2") or 0.0,
-            _x_title(indicator), _y_title(indicator), multiplier,
+            family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
         )  # fmt: skip
     worse_first = indicator.polarity == "lower_is_better"
     flagged = {
@@ -95,26 +98,18 @@ def funnel_context(
         "show_options": SHOW,
         "query": query,
         "basis_words": BASIS_WORDS.get(int(stat.get("basis") or 0), BASIS_WORDS[0]),
-        "centre": _centre(indicator, stat, multiplier),
+        "centre": _centre(family, stat, multiplier),
+        "plottable": family is not None,
+        "method_words": "" if family is None else family.method_words,
+        "percent": kind.shown_as == "percent",
+        "count_word": "of" if kind.within_denominator else "in",
         "no_data": [o for o, s in rows if not s.denominator or s.achievement is None],
     }
 
 
-def _centre(indicator: Indicator, stat: dict[str, Any], multiplier: float) -> float | None:
+def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:
     target = stat.get("target")
     if target is None:
         return None
     share = float(target)
-    return 100 * share if indicator.measure == "proportion" else share * multiplier
-
-
-def _x_title(indicator: Indicator) -> str:
-    if indicator.measure == "rate":
-        return "Exposure (the rate's denominator, e.g. occupied bed days)"
-    return "Denominator (eligible patients or events)"
-
-
-def _y_title(indicator: Indicator) -> str:
-    if indicator.measure == "rate":
-        return f"Rate per {float(indicator.multiplier or 1):,.0f}"
-    return "Achievement (%)"
+    return share * multiplier if family is None else family.centre(share, multiplier)

@@ -6,7 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from qframe.engine.errors import EngineError
-from qframe.engine.intervals import Comparison, Interval, compare, measure_interval
+from qframe.engine.funnel_families import funnel_family
+from qframe.engine.intervals import Comparison, Interval, compare
+from qframe.engine.measure_types import is_measure, measure_interval, measure_type
 
 COMPARISON_WORDS: dict[str, str] = {
     "better": "Better than the benchmark (its 95% interval excludes it)",
@@ -47,11 +49,10 @@ def benchmark_value(
     target = (stat or {}).get("target")
     if target is None:
         return None
-    if measure == "proportion":
-        return 100 * float(target)
-    if measure == "rate" and multiplier:
-        return float(target) * float(multiplier)
-    return None
+    family = measure_type(measure).funnel_family if is_measure(measure) else None
+    if family is None:
+        return None
+    return funnel_family(family).centre(float(target), _float(multiplier))
 
 
 def comparison(

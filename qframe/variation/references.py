@@ -12,11 +12,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from qframe.engine.funnel import Reference
-from qframe.engine.reference import (
-    proportion_reference,
-    proportion_reference_from_values,
-    rate_reference,
-)
+from qframe.engine.funnel_families import FunnelFamily, funnel_family
+from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import Measurement
@@ -31,7 +28,7 @@ def reference_populations(
     """Indicator id → its reference population for this period, where one is available."""
     found: dict[int, Reference] = {}
     for indicator in indicators:
-        if indicator.measure not in ("proportion", "rate") or indicator.level != "provider":
+        if _family(indicator) is None or indicator.level != "provider":
             continue
         reference = benchmark_reference(framework.code, indicator, period.label)
         if reference is None:
@@ -53,11 +50,12 @@ def benchmark_reference(code: str, indicator: Indicator, label: str) -> Referenc
     if not rows:
         return None
     counted = [(x, n) for _v, x, n in rows if x is not None and n is not None]
-    if indicator.measure == "rate":
-        return rate_reference([(x, float(n)) for x, n in counted], "benchmark")
-    if len(counted) == len(rows):
-        return proportion_reference(counted, "benchmark")
-    return proportion_reference_from_values([float(v) for v, _x, _n in rows], "benchmark")
+    family = _family(indicator)
+    if family is None or family.reference is None:
+        return None
+    if family.reference_from_values is None or len(counted) == len(rows):
+        return family.reference(counted, "benchmark")
+    return family.reference_from_values([float(v) for v, _x, _n in rows], "benchmark")
 
 
 def qframe_reference(indicator: Indicator, period: Period) -> Reference | None:
@@ -79,6 +77,12 @@ def qframe_reference(indicator: Indicator, period: Period) -> Reference | None:
     for org, x, n in db.session.execute(stmt):
         if x is not None and n is not None and n > 0:
             latest[org] = (x, n)
-    if indicator.measure == "rate":
-        return rate_reference([(x, float(n)) for x, n in latest.values()], "qframe")
-    return proportion_reference(list(latest.values()), "qframe")
+    family = _family(indicator)
+    if family is None or family.reference is None:
+        return None
+    return family.reference(list(latest.values()), "qframe")
+
+
+def _family(indicator: Indicator) -> FunnelFamily | None:
+    name = measure_type(indicator.measure).funnel_family
+    return None if name is None else funnel_family(name)

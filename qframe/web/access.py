@@ -1,4 +1,4 @@
-"""Access decorators: sign-in and role checks (scope is decided in qframe.auth.scope)."""
+"""Access decorators: sign-in (what a user may do is `qframe.auth.permissions.requires`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
-
-from qframe.auth.permissions import holds_any_role
 
 
 def wants_json() -> bool:
@@ -28,23 +26,3 @@ def login_required[F: Callable[..., Any]](view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
-
-
-def roles_required[F: Callable[..., Any]](*roles: str) -> Callable[[F], F]:
-    """Signed-in users with one of the roles (admin always passes); others get 403.
-
-    Kept so that older code still runs; new code uses `qframe.auth.permissions.requires`
-    with a capability (tests/test_permissions.py fails on any use of this outside auth).
-    """
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not holds_any_role(current_user, roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorator

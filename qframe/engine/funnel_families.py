@@ -1,0 +1,147 @@
+"""The funnel-family registry (§7): how a kind of result is flagged and drawn in a funnel plot.
+
+A measure type names its family (`MeasureType.funnel_family`); flagging, the plot's limit
+lines and its centre line all look the family up here. Proportions use Wilson/arcsine limits,
+rates and standardised ratios exact Poisson/log-normal limits (engine.ratios).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qframe.engine.flags import funnel_flags
+from qframe.engine.funnel import Flag, Reference
+from qframe.engine.limits import funnel_limits
+from qframe.engine.ratios import RatioResult, rate_funnel, ratio_funnel, ratio_limits
+from qframe.engine.reference import (
+    proportion_reference,
+    proportion_reference_from_values,
+    rate_reference,
+)
+from qframe.engine.registry import Registry
+from qframe.engine.types import Polarity
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyFlags:
+    """The population's target (a share, a rate per unit, or 1), τ², φ, basis and the flags."""
+
+    target: float | None
+    tau2: float
+    phi: float | None
+    provisional: bool
+    basis: str
+    flags: tuple[Flag, ...]
+
+
+# (counts, sizes, organisation names, polarity, minimum size, reference) -> flags.
+Flagger = Callable[
+    [Sequence[int | None], Sequence[int | None], Sequence[str], Polarity, float | None,
+     Reference | None],
+    FamilyFlags,
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelFamily:
+    """One family: its flags, its limits and centre in plotted units, and its axis words."""
+
+    name: str
+    flag: Flagger
+    # (target, tau2, size, z, multiplier) -> (low, high) limit in plotted units at that size.
+    limits: Callable[[float, float, float, float, float], tuple[float, float]]
+    # (target, multiplier) -> the centre line in plotted units, or None when it has none.
+    centre: Callable[[float, float | None], float | None]
+    ceiling: float | None  # plotted values can never pass it (100 for a percentage)
+    x_title: str
+    y_title: Callable[[float], str]  # the value axis, given the multiplier
+    method_words: str  # how the limits are drawn, for the page
+    # A reference population from (count, size) pairs, and from values alone; None: none.
+    reference: Callable[[Sequence[tuple[int, int]], str], Reference | None] | None = None
+    reference_from_values: Callable[[Sequence[float], str], Reference | None] | None = None
+
+
+def _proportion_flags(
+    counts: Sequence[int | None], sizes: Sequence[int | None], _orgs: Sequence[str],
+    polarity: Polarity, small: float | None, reference: Reference | None,
+) -> FamilyFlags:  # fmt: skip
+    minimum = None if small is None else int(small)
+    summary, found = funnel_flags(
+        counts, sizes, polarity, min_denominator=minimum, reference=reference
+    )
+    return FamilyFlags(
+        summary.target, summary.tau2, summary.phi, summary.provisional, summary.basis,
+        tuple(found),
+    )  # fmt: skip
+
+
+def _from_ratios(result: RatioResult) -> FamilyFlags:
+    return FamilyFlags(
+        result.target, result.tau2, result.phi, result.provisional, result.basis,
+        tuple(row.flag for row in result.rows),
+    )  # fmt: skip
+
+
+def _rate_flags(
+    counts: Sequence[int | None], sizes: Sequence[int | None], orgs: Sequence[str],
+    polarity: Polarity, small: float | None, reference: Reference | None,
+) -> FamilyFlags:  # fmt: skip
+    exposures = [None if s is None else float(s) for s in sizes]
+    return _from_ratios(
+        rate_funnel(counts, exposures, orgs, polarity, min_exposure=small, reference=reference)
+    )
+
+
+def _ratio_flags(
+    counts: Sequence[int | None], sizes: Sequence[int | None], orgs: Sequence[str],
+    polarity: Polarity, small: float | None, reference: Reference | None,
+) -> FamilyFlags:  # fmt: skip
+    expected = [None if s is None else float(s) for s in sizes]
+    tau2 = None if reference is None else reference.tau2
+    return _from_ratios(
+        ratio_funnel(counts, expected, orgs, polarity, min_expected=small, tau2=tau2)
+    )
+
+
+def _proportion_limits(
+    target: float, tau2: float, size: float, z: float, _mult: float
+) -> tuple[float, float]:
+    low, high = funnel_limits(target, size, z, tau2)
+    return 100 * low, 100 * high
+
+
+def _rate_limits(
+    target: float, tau2: float, size: float, z: float, mult: float
+) -> tuple[float, float]:
+    low, high = ratio_limits(target * size, z, tau2)
+    return low * target * mult, high * target * mult
+
+
+def _ratio_limits(
+    _target: float, tau2: float, size: float, z: float, _mult: float
+) -> tuple[float, float]:
+    return ratio_limits(size, z, tau2)
+
+
+PROPORTION = FunnelFamily(
+    "proportion", _proportion_flags, _proportion_limits, lambda t, _m: 100 * t, 100.0,
+    "Denominator (eligible patients or events)", lambda _m: "Achievement (%)", "",
+    lambda counts, source: proportion_reference(counts, source),
+    lambda values, source: proportion_reference_from_values(values, source),
+)  # fmt: skip
+RATE = FunnelFamily(
+    "rate", _rate_flags, _rate_limits, lambda t, m: t * m if m else None, None,
+    "Exposure (the rate's denominator, e.g. occupied bed days)",
+    lambda m: f"Rate per {m:,.0f}", "Rates use exact Poisson limits around the target rate.",
+    lambda counts, source: rate_reference([(x, float(n)) for x, n in counts], source),
+)  # fmt: skip
+RATIO = FunnelFamily(
+    "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
+    "Expected count", lambda _m: "Observed / expected",
+    "Ratios use exact Poisson limits around 1.",
+)  # fmt: skip
+
+FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))
+
+funnel_family = FUNNEL_FAMILIES.get
+register_funnel_family = FUNNEL_FAMILIES.register
+unregister_funnel_family = FUNNEL_FAMILIES.unregister
