@@ -95,7 +95,7 @@ class PaymentSchema(_StrictSchema):
             "points": ("stake_percent",),
             "contract_share": ("pound_per_point", "national_list_size", "national_prevalence"),
         }
-        for name in unused.get(model, ()):
+        for name in unused.get(str(model), ()):
             if _present(original, name):
                 _not_applicable(errors, name, f"by the {model} model")
         if errors:
@@ -140,11 +140,14 @@ class ScoringSchema(_StrictSchema):
         error_messages={**_BASE_ERRORS, "invalid": _m("invalid_type", "Not a list.")},
     )
 
-    _FIELDS = {name: scoring_method(name).fields for name in scoring_method_names()}
+    _FIELDS: dict[Any, tuple[str, ...]] = {
+        name: scoring_method(name).fields for name in scoring_method_names()
+    }
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_method_fields(self, data: dict[str, Any], original: Any, **kwargs: Any) -> None:
-        method, errors = data.get("method"), {}
+        method = data.get("method")
+        errors: dict[str, Any] = {}
         for other, names in self._FIELDS.items():
             if method in self._FIELDS and other != method:
                 for name in names:

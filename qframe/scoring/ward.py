@@ -116,7 +116,7 @@ def _chart(indicator: Indicator, points: list[tuple[str, Any]]) -> WardChart | N
     for label, (numerator, denominator, value) in points:
         try:
             a = achievement(
-                indicator.measure,  # type: ignore[arg-type]
+                indicator.measure,
                 numerator,
                 denominator,
                 None if value is None else float(value),

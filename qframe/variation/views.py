@@ -19,7 +19,7 @@ HEADER = (
 
 @bp.get("/runs/<int:run_id>/questions")
 @requires("manage_scoring")
-def questions(run_id: int):  # type: ignore[no-untyped-def]
+def questions(run_id: int):
     run = get_run_or_404(run_id, current_user)
     found, checked = questions_for_run(run, current_user)
     grouped = {kind: [q for q in found if q.kind == kind] for kind in KINDS}
@@ -31,7 +31,7 @@ def questions(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/runs/<int:run_id>/questions.csv")
 @requires("manage_scoring")
-def questions_csv(run_id: int):  # type: ignore[no-untyped-def]
+def questions_csv(run_id: int):
     run = get_run_or_404(run_id, current_user)
     found, _checked = questions_for_run(run, current_user)
     rows = [
