@@ -8,50 +8,44 @@ from qframe.publication.summary import (
     change_sentence,
     commitments_sentence,
     fmt,
-    peer_position,
     standard_sentence,
     support_sentence,
 )
+from qframe.publication.year import cover_words
 
 FALLS = ("Falls on wards", "rate", "per 1,000 bed days")
 
 
 @pytest.mark.parametrize(
-    ("value", "peers", "polarity", "expected"),
+    ("earlier", "now", "phrase", "expected"),
     [
-        (4.8, [6.0, 5.5, 7.1], "lower_is_better", "better"),
-        (4.8, [4.0, 4.5, 3.9], "lower_is_better", "worse"),
-        (4.8, [4.0, 6.0, 4.5, 5.0], "lower_is_better", "similar"),
-        (96.0, [90.0, 92.0], "higher_is_better", "better"),
-        (80.0, [90.0, 92.0], "higher_is_better", "worse"),
-        (80.0, [70.0], "higher_is_better", None),  # one peer is no comparison
-    ],
-)
-def test_peer_position_says_how_most_peers_compare(value, peers, polarity, expected):
-    assert peer_position(value, peers, polarity) == expected
-
-
-@pytest.mark.parametrize(
-    ("earlier", "now", "position", "expected"),
-    [
-        (6.1, 4.8, "better", "Falls on wards fell from 6.1 to 4.8 per 1,000 bed days, better "
-                             "than most trusts in the region."),
-        (4.8, 6.1, "worse", "Falls on wards rose from 4.8 to 6.1 per 1,000 bed days, worse than "
-                            "most trusts in the region."),
-        (4.81, 4.79, None, "Falls on wards stayed at 4.8 per 1,000 bed days."),
-        (None, 0.63, "similar", "Falls on wards was 0.63 per 1,000 bed days, about the same as "
-                                "most trusts in the region."),
+        (6.1, 4.8, "similar to the benchmark of 5.5 once chance is allowed for",
+         "Falls on wards fell from 6.1 to 4.8 per 1,000 bed days; similar to the benchmark of "
+         "5.5 once chance is allowed for."),
+        (4.8, 6.1, "", "Falls on wards rose from 4.8 to 6.1 per 1,000 bed days."),
+        (4.81, 4.79, "", "Falls on wards stayed at 4.8 per 1,000 bed days."),
+        (None, 0.63, "", "Falls on wards was 0.63 per 1,000 bed days."),
     ],
 )  # fmt: skip
-def test_change_sentences_read_as_plain_english(earlier, now, position, expected):
-    assert change_sentence(*FALLS, earlier, now, position, "acute") == expected
+def test_change_sentences_read_as_plain_english_and_never_rank(earlier, now, phrase, expected):
+    assert change_sentence(*FALLS, earlier, now, phrase) == expected
+    assert "most" not in expected  # issue 13: "worse than most trusts in the region" is gone
 
 
-def test_proportions_read_as_percentages_and_practices_as_practices():
-    sentence = change_sentence("Flu jabs", "proportion", None, 70.25, 75.0, "worse", "primary_care")
-    assert sentence == "Flu jabs rose from 70.3% to 75.0%, worse than most practices in the region."
-    assert change_sentence("Flu jabs", "proportion", None, 70.0, None, None, "acute") is None
+def test_proportions_read_as_percentages_and_periods_are_named():
+    sentence = change_sentence("Flu jabs", "proportion", None, 70.25, 75.0, "", "between Q1 and Q4")
+    assert sentence == "Flu jabs rose from 70.3% to 75.0% between Q1 and Q4."
+    assert change_sentence("Flu jabs", "proportion", None, 70.0, None) is None
     assert fmt(None, "rate") == "no result"
+
+
+def test_the_year_says_which_periods_it_covers():
+    assert cover_words("2025/26", ["Q1", "Q2", "Q3", "Q4"], [], "quarter") == (
+        "2025/26, from 4 quarters"
+    )
+    assert cover_words("2025/26", ["Q1", "Q2", "Q4"], ["Q3"], "quarter") == (
+        "2025/26, from 3 of 4 quarters (Q3 is missing)"
+    )
 
 
 def test_standards_support_and_commitments_are_summed_up_in_words():
