@@ -88,12 +88,19 @@ def year_variation(flags: list[tuple[str, str | None]]) -> tuple[str, str | None
     if not notable:
         many = "every period" if len(judged) > 1 else judged[0][0]
         return f"within the range expected in {many}", "within"
-    parts = [f"{FLAG_WORDS.get(flag or '', flag)} in {label}" for label, flag in notable]
+    grouped: dict[str, list[str]] = {}
+    for label, flag in notable:
+        grouped.setdefault(flag or "", []).append(label)
+    parts = [f"{FLAG_WORDS.get(flag, flag)} in {_join(labels)}" for flag, labels in grouped.items()]
     rest = len(judged) - len(notable)
     if rest:
         parts.append(f"within the range expected in the other {rest}")
-    worst = next((f for f in ("alarm", "alert") if any(f == g for _, g in notable)), None)
+    worst = next((f for f in ("alarm", "alert") if f in grouped), None)
     return "; ".join(parts), worst or notable[0][1]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _by_framework(snapshots: list[dict[str, Any]], year: str) -> list[dict[str, Any]]:
@@ -185,10 +192,10 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
     level = max(levels) if levels else None
     count = sum(len(s.lines) for s in sections)
     frameworks = " and ".join(s.title for s in sections)
-    covers = "; ".join(f"{s.title}: {s.period}" for s in sections)
+    covers = "; ".join(s.period.removeprefix(f"{year}, ") for s in sections)
     summary = [
         f"This report describes the quality of care at {name} over the whole of {year}, "
-        f"measured against {count} indicators in the {frameworks} ({covers})."
+        f"measured against {count} indicators in the {frameworks}, built {covers}."
     ]
     changes.sort(key=lambda c: -c[0])
     summary += [s for _size, s in changes[:MAX_CHANGES]]
