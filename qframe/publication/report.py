@@ -246,7 +246,8 @@ def live_snapshots(year: str) -> list[dict[str, Any]]:
         .where(Framework.year == year, Framework.status.in_(("published", "closed")))
         .order_by(Framework.code, Framework.version.desc())
     ).all()
-    seen, out = set(), []
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
     for framework in frameworks:
         if framework.code in seen:
             continue
