@@ -205,7 +205,9 @@ def build_report(snapshots: list[dict[str, Any]], match: Any, year: str) -> Annu
         commitments_sentence(name, [c["status"] for c in commitments.values()]),
     )
     summary += [s for s in extra if s]
-    return AnnualReport(name, code, year, summary, sections, level, list(commitments.values()))
+    return AnnualReport(
+        name, code or "", year, summary, sections, level, list(commitments.values())
+    )
 
 
 def _compared(
