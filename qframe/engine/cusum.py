@@ -123,3 +123,15 @@ def siegmund_threshold(
         mid = (low + high) / 2
         low, high = (mid, high) if run_length(mid) < arl else (low, mid)
     return max(0.01, sd * (high - 1.166))
+
+
+def overdispersion_scale(n: float, tau2: float) -> float:
+    """The share of n that is effective once between-provider variation τ² (arcsine scale,
+    domain.md §7) is allowed for: n_eff = n / (1 + 4nτ²), since 1/(4 n_eff) = 1/(4n) + τ².
+
+    The funnel widens its limits by τ²; the CUSUM is scaled the same way (W·n_eff/n, h for
+    n_eff), so a provider whose stable rate differs from the reference by the ordinary
+    between-provider variation does not drift up on a large indicator (issue 13)."""
+    if n < 0 or tau2 < 0 or not math.isfinite(tau2):
+        raise InvalidInput("need n >= 0 and a finite τ² >= 0")
+    return 1.0 / (1.0 + 4.0 * n * tau2)

@@ -16,7 +16,6 @@ class EscalationRules:
 
     alert_level1_count: int = 1
     breach_level1_count: int = 1
-    alarm_level2_count: int = 1
     breach_level2_indicators: int = 2
     persist_periods_level2: int = 2
     level3_breach_share: float = 0.25

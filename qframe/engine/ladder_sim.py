@@ -13,7 +13,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qframe.engine.cusum import siegmund_threshold, weight
+from qframe.engine.cusum import overdispersion_scale, siegmund_threshold, weight
 from qframe.engine.funnel import Z95, Z998, funnel_limits
 from qframe.engine.signals_ladder import TRIGGERS, QuarterSignals, ladder_levels
 
@@ -85,7 +85,15 @@ def cusum_run_length(indicators: int) -> float:
     return max(40.0, 4 * indicators / 0.04)
 
 
-Limits = dict[tuple[str, int], tuple[float, float, float, float]]
+Limits = dict[tuple[str, int], tuple[float, float, float, float, float]]
+# τ² assumed where a run could not estimate it (arcsine scale): the calibrate report says so.
+DEFAULT_TAU2 = 0.02**2
+
+
+def cusum_tau2(tau2: float | None) -> float:
+    """The τ² the CUSUM is scaled by: the funnel's estimate, or the assumed default when the
+    run estimated none (the same rule for the simulation and the stored ladder)."""
+    return tau2 if tau2 is not None and tau2 > 0 else DEFAULT_TAU2
 
 
 def _limit_cache(
@@ -99,11 +107,15 @@ def _limit_cache(
             key = (ind.code, ind.n)
             if key in cache or ind.n < 1:
                 continue
+            scale = overdispersion_scale(ind.n, cusum_tau2(ref.tau2))
             cache[key] = (
                 funnel_limits(ref.rate, ind.n, Z95, ref.tau2)[1],
                 funnel_limits(ref.rate, ind.n, Z998, ref.tau2)[1],
                 funnel_limits(ref.rate, ind.n, Z998, 0.0)[1],
-                siegmund_threshold(ind.n, ref.rate, arl) if 0 < ref.rate < 1 else math.inf,
+                siegmund_threshold(ind.n * scale, ref.rate, arl)  # type: ignore[arg-type]
+                if 0 < ref.rate < 1
+                else math.inf,
+                scale,
             )
     return cache
 
@@ -141,14 +153,14 @@ def _draw_year(
             p = _worsen(true[k]) if (k, q) in worse else true[k]
             bad = rng.binomialvariate(ind.n, p)
             share = bad / ind.n
-            high95, high998, naive998, h = limits[(ind.code, ind.n)]
+            high95, high998, naive998, h, scale = limits[(ind.code, ind.n)]
             if share > high998:
                 alarms.append((ind.code, ind.domain))
             elif share > high95:
                 alerts.append((ind.code, ind.domain))
             naive_hit = naive_hit or share > naive998
             rate = references[ind.code].rate
-            step = weight(bad, ind.n, rate) if 0 < rate < 1 else -math.inf
+            step = scale * weight(bad, ind.n, rate) if 0 < rate < 1 else -math.inf
             sums[k] = max(0.0, sums[k] + step)
             # Above h and still rising: a pocket's one big quarter is followed by a fall.
             if sums[k] > h and step > 0:

@@ -1,10 +1,14 @@
 """Simulate the ladder on a framework's own providers (domain.md §8 "where the bar is set").
 
 Providers come from the framework's last scored year: each provider's quarterly denominator on
-each provider-level proportion indicator (the year's denominator over four when the year was
-scored whole). Each indicator's reference rate and between-provider variation τ² come from the
-run's funnel (the reference population when it had one); when τ² could not be estimated, a
-modest default (τ = 0.02 on the arcsine scale) is used and the report says so.
+each proportion indicator the ladder judges it on (the year's denominator over four when the
+year was scored whole). That is every proportion with a row at the provider: its own
+indicators and the ward and service-line ones rolled up to it (escalation/signals.py reads the
+same rows), not only the provider-level ones: a framework measured mostly on wards (CQF) was
+otherwise simulated on one small indicator and under-stated the ladder's detection.
+Each indicator's reference rate and between-provider variation τ² come from the run's funnel
+(the reference population when it had one); when τ² could not be estimated, a modest default (τ
+= 0.02 on the arcsine scale) is used and the report says so.
 """
 
 from __future__ import annotations
@@ -13,7 +17,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from qframe.engine.ladder_sim import SCENARIOS, Reference, SimIndicator, SimResult, simulate
+from qframe.engine.ladder_sim import (
+    DEFAULT_TAU2,
+    SCENARIOS,
+    Reference,
+    SimIndicator,
+    SimResult,
+    simulate,
+)
 from qframe.engine.measure_types import measures_in_family
 from qframe.errors import DomainError
 from qframe.extensions import db
@@ -22,7 +33,6 @@ from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.models import Score, ScoreRun
 
-DEFAULT_TAU2 = 0.02**2
 DOMAIN_RATES = {"in_control": 0.05, "pocket": 0.10, "sustained": 0.80}
 
 
@@ -55,12 +65,10 @@ def calibrate_ladder(framework: Framework, runs: int = 200, seed: int = 13) -> C
             "simulated on a year of real results, so score a period first"
         )
     indicators = {
-        i.id: i
-        for i in framework.indicators
-        if i.measure in measures_in_family("proportion") and i.level == "provider"
+        i.id: i for i in framework.indicators if i.measure in measures_in_family("proportion")
     }
     if not indicators:
-        raise DomainError(f"{framework.code} has no provider-level proportions to simulate")
+        raise DomainError(f"{framework.code} has no proportion indicators to simulate")
     share = 4 if run.period.kind == "year" else (1 / 3 if run.period.kind == "month" else 1)
     references, assumed = {}, []
     for iid, ind in indicators.items():

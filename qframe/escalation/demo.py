@@ -145,14 +145,16 @@ def _publish(ctx: DemoContext, frameworks: list[Framework]) -> None:
 
     published = []
     for framework in frameworks:
-        period = db.session.scalar(
+        # Every final period of the year, so the public annual report covers the year so far
+        # (issue 13: it used to rest on the latest quarter alone).
+        periods = db.session.scalars(
             select(Period)
             .join(ScoreRun, ScoreRun.period_id == Period.id)
             .where(ScoreRun.framework_id == framework.id, ScoreRun.status == "final")
-            .order_by(Period.end_date.desc(), Period.start_date)
-            .limit(1)
-        )
-        if period is not None:
+            .order_by(Period.end_date, Period.start_date.desc())
+            .distinct()
+        ).all()
+        for period in periods:
             publish_results(None, framework, period.label, "public", True)
             published.append(f"{framework.code} {period.label}")
     ctx.report.append(

@@ -37,7 +37,6 @@ RULE_FIELDS = (
     RuleField(
         "breach_level1_count", "Breaches for an emerging concern", "Minimum standards missed"
     ),
-    RuleField("alarm_level2_count", "Alarms for enhanced support", "Results beyond 99.8%"),
     RuleField("breach_level2_indicators", "Indicators in breach for enhanced support", ""),
     RuleField("persist_periods_level2", "Periods a concern persists before enhanced support", ""),
     RuleField(

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 
 from qframe.budgets.reports import overspend_signals
-from qframe.engine.cusum import siegmund_threshold, weight
+from qframe.engine.cusum import overdispersion_scale, siegmund_threshold, weight
 from qframe.engine.escalation import ProviderPeriodSignals
-from qframe.engine.ladder_sim import cusum_run_length
+from qframe.engine.ladder_sim import cusum_run_length, cusum_tau2
 from qframe.engine.measure_types import measures_in_family
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
@@ -175,7 +175,9 @@ def add_cusum(
     The reference rate p0 of the bad outcome is the run's provider funnel target (from the
     reference population when there is one); h gives the in-control run length the
     calibration simulation uses (`cusum_run_length`), so the stored ladder fires as the
-    calibrate page promises. A period whose target is unknown leaves the chart unchanged.
+    calibrate page promises. Each step and h are scaled for the run's between-provider
+    variation τ² (`overdispersion_scale`, the assumed default where none was estimated), as
+    the simulation scales them. A period whose target is unknown leaves the chart unchanged.
     """
     polarity = proportion_polarity(indicators)
     code_of = {i: indicators[i][0] for i in polarity}
@@ -185,21 +187,24 @@ def add_cusum(
         for org, facts in found.get(run, {}).items():
             arl = cusum_run_length(max(len(facts.indicators), 1))
             for code, (bad, n) in sorted(facts.bad.items()):
-                p0 = references.get(run, {}).get(code)
+                p0, tau2 = references.get(run, {}).get(code, (None, None))
                 if p0 is None or not 0 < p0 < 1:
                     continue
-                step = weight(bad, n, p0)
+                scale = overdispersion_scale(n, cusum_tau2(tau2))
+                step = scale * weight(bad, n, p0)
                 sums[org, code] = max(0.0, sums[org, code] + step)
                 # Above h and still rising: a pocket's one big quarter is followed by a fall.
-                if sums[org, code] > siegmund_threshold(n, p0, arl) and step > 0:
+                h = siegmund_threshold(n * scale, p0, arl)  # type: ignore[arg-type]
+                if sums[org, code] > h and step > 0:
                     facts.cusum.add(code)
 
 
 def reference_rates(
     run_ids: list[int], polarity: dict[int, str], code_of: dict[int, str]
-) -> dict[int, dict[str, float]]:
-    """Run id → indicator code → the reference rate of the bad outcome (its funnel target)."""
-    found: dict[int, dict[str, float]] = {}
+) -> dict[int, dict[str, tuple[float, float | None]]]:
+    """Run id → indicator code → (the reference rate of the bad outcome, i.e. its funnel
+    target; the funnel's between-provider variation τ², None if not stored)."""
+    found: dict[int, dict[str, tuple[float, float | None]]] = {}
     for run_id, stats in db.session.execute(
         select(ScoreRun.id, ScoreRun.stats).where(ScoreRun.id.in_(run_ids))
     ):
@@ -209,7 +214,11 @@ def reference_rates(
                 continue
             good = polarity[int(indicator)] == "higher_is_better"
             bad_rate = 1 - float(target) if good else float(target)
-            found.setdefault(run_id, {})[code_of[int(indicator)]] = bad_rate
+            tau2 = (levels or {}).get("provider", {}).get("tau2")
+            found.setdefault(run_id, {})[code_of[int(indicator)]] = (
+                bad_rate,
+                None if tau2 is None else float(tau2),
+            )
     return found
 
 

@@ -15,6 +15,7 @@ from qframe.escalation.models import EscalationDecision
 from qframe.escalation.services import support_label
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
+from qframe.measurements.models import Measurement
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
@@ -211,12 +212,33 @@ def build_snapshot(framework: Framework, period: Period, run: Any) -> dict[str, 
         },
         "period": {"id": period.id, "label": period.label, "kind": period.kind},
         "earlier_period": earlier.label if earlier else None,
+        "sub_periods": _sub_periods(framework, period),
         "run": {"id": run.id, "version": run.version, "status": run.status},
         "indicators": indicators,
         "medians": _medians(indicators, providers),
         "benchmarks": _benchmarks(indicators, run),
         "providers": providers,
     }
+
+
+def _sub_periods(framework: Framework, period: Period) -> list[str]:
+    """For a year: the labels of the quarters (else months) its scores summed, in order."""
+    if period.kind != "year":
+        return []
+    found = db.session.execute(
+        select(Period.label, Period.kind)
+        .where(
+            Period.id.in_(
+                select(Measurement.period_id).where(Measurement.framework_id == framework.id)
+            ),
+            Period.start_date >= period.start_date,
+            Period.end_date <= period.end_date,
+            Period.kind.in_(("quarter", "month")),
+        )
+        .order_by(Period.start_date)
+    ).all()
+    kind = "quarter" if any(k == "quarter" for _l, k in found) else "month"
+    return [label for label, k in found if k == kind]
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -8,12 +8,6 @@ from typing import Any
 
 from qframe.engine.measure_types import known_measure, measure_type
 
-PEERS = {
-    "acute": "trusts",
-    "mental_health": "trusts",
-    "community": "community providers",
-    "primary_care": "practices",
-}
 FLAG_WORDS = {
     "alarm": "much worse than expected for its size (beyond the 99.8% limit)",
     "alert": "worse than expected for its size (beyond the 95% limit)",
@@ -55,44 +49,18 @@ def _unit(measure: str, unit: str | None) -> str:
     return f" {unit}" if unit and not measure_type(measure).percent else ""
 
 
-def peer_position(value: float, peers: Sequence[float], polarity: str) -> str | None:
-    """'better', 'worse' or 'similar' against most peers; None with fewer than two peers."""
-    if len(peers) < 2:
-        return None
-    higher = polarity == "higher_is_better"
-    worse = sum(1 for p in peers if (p < value if higher else p > value))
-    better = sum(1 for p in peers if (p > value if higher else p < value))
-    if worse * 3 >= len(peers) * 2:
-        return "better"
-    if better * 3 >= len(peers) * 2:
-        return "worse"
-    return "similar"
-
-
-def peer_phrase(position: str | None, kind: str) -> str:
-    if position is None:
-        return ""
-    peers = PEERS.get(kind, "providers")
-    words = {
-        "better": f"better than most {peers} in the region",
-        "worse": f"worse than most {peers} in the region",
-        "similar": f"about the same as most {peers} in the region",
-    }
-    return words[position]
-
-
 def change_sentence(
     title: str,
     measure: str,
     unit: str | None,
     earlier: float | None,
     now: float | None,
-    position: str | None,
-    kind: str,
-    phrase: str | None = None,
+    phrase: str = "",
+    between: str = "",
 ) -> str | None:
-    """e.g. 'Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days, better than most
-    trusts in the region.' None when there is no result now."""
+    """e.g. 'Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days between 2025/26
+    Q1 and 2025/26 Q4.' plus a benchmark phrase; None when there is no result now. Never a
+    rank: results are compared with a benchmark by their interval (benchmark_phrase)."""
     if now is None:
         return None
     if earlier is None or fmt(earlier, measure) == fmt(now, measure):
@@ -100,8 +68,8 @@ def change_sentence(
     else:
         verb = "rose" if now > earlier else "fell"
         moved = f"{verb} from {fmt(earlier, measure)} to {fmt(now, measure)}"
-    phrase = phrase if phrase is not None else peer_phrase(position, kind)
-    return f"{title} {moved}{_unit(measure, unit)}{', ' + phrase if phrase else ''}."
+    when = f" {between}" if between else ""
+    return f"{title} {moved}{_unit(measure, unit)}{when}{'; ' + phrase if phrase else ''}."
 
 
 def benchmark_phrase(comparison: str, benchmark: str) -> str:

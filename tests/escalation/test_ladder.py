@@ -135,7 +135,7 @@ def test_changed_rules_change_the_stored_decisions(db, tree, framework, build, l
     assert _levels(framework, tree.trust_a) == [(Q[0], 1)]
     user = login_as("commissioner", [tree.icb])
     form = {
-        "alert_level1_count": "2", "breach_level1_count": "1", "alarm_level2_count": "1",
+        "alert_level1_count": "2", "breach_level1_count": "1",
         "breach_level2_indicators": "2", "persist_periods_level2": "2",
         "level3_breach_percent": "25", "level3_min_domains": "2",
         "level3_consecutive_periods": "3", "clear_periods_to_step_down": "2",

@@ -10,7 +10,7 @@ from qframe.escalation.services import evaluate_escalation
 
 Q1, Q2 = "2025/26 Q1", "2025/26 Q2"
 SETTINGS = {
-    "alert_level1_count": "1", "breach_level1_count": "1", "alarm_level2_count": "1",
+    "alert_level1_count": "1", "breach_level1_count": "1",
     "breach_level2_indicators": "2", "persist_periods_level2": "2",
     "level3_breach_percent": "25", "level3_min_domains": "2", "level3_consecutive_periods": "3",
     "clear_periods_to_step_down": "2", "overspend_percent": "5", "period_kind": "auto",
@@ -86,10 +86,17 @@ def test_negative_counts_and_percentages_over_100_are_refused_and_nothing_is_sav
 
 def test_valid_settings_are_saved_and_audited(client, db, tree, framework, login_as):
     login_as("commissioner", [tree.icb])
-    good = {**SETTINGS, "alarm_level2_count": "2", "packages": "Peer visit | 4000 | 1.5"}
+    good = {**SETTINGS, "breach_level2_indicators": "3", "packages": "Peer visit | 4000 | 1.5"}
     assert client.post(f"/escalation/{framework.id}/settings", data=good).status_code == 302
     stored = db.session.scalar(select(EscalationSettings))
-    assert stored.rules["alarm_level2_count"] == "2"
+    assert stored.rules["breach_level2_indicators"] == "3"
+    # The old "alarms for enhanced support" count had no effect (one alarm is a pocket, issue
+    # 13; enhanced support needs a repeated alarm or alarms in two domains): it is gone.
+    assert "alarm_level2_count" not in stored.rules
+    page = client.get(f"/escalation/{framework.id}/settings").get_data(as_text=True)
+    assert "Alarms for enhanced support" not in page
+    assert "alarm_level2_count" not in page
+    assert "Indicators in breach for enhanced support" in page
     assert stored.packages == [
         {"id": "peer-visit", "name": "Peer visit", "cost_pence": 400000, "gain": "1.5"}
     ]

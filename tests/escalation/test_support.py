@@ -20,7 +20,7 @@ Q1 = "2025/26 Q1"
 WEAK = {"achievement": 40.0, "points": 0.0, "breach": True}
 STRONG = {"achievement": 99.0, "points": 10.0}
 SETTINGS = {
-    "alert_level1_count": "1", "breach_level1_count": "1", "alarm_level2_count": "1",
+    "alert_level1_count": "1", "breach_level1_count": "1",
     "breach_level2_indicators": "2", "persist_periods_level2": "2",
     "level3_breach_percent": "25", "level3_min_domains": "2", "level3_consecutive_periods": "3",
     "clear_periods_to_step_down": "2", "overspend_percent": "5", "period_kind": "auto",

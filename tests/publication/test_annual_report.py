@@ -17,29 +17,49 @@ from qframe.publication.services import publish_results
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 Q1, Q2 = "2025/26 Q1", "2025/26 Q2"
-# Issue 13: compared by the interval, never by rank. 48 falls in 10,000 bed days: Byar's 95%
-# interval 48 (1 − 1/432 − 1.959964/(3√48))³ = 35.39 to 49 (1 − 1/441 + 1.959964/(3√49))³ =
-# 63.64 falls, i.e. 3.54 to 6.36 per 1,000, which includes the region's middle (5.5): similar.
-# (The rank rule called this "better than most trusts in the region".)
+# Issue 13: the annual report covers the whole year, summed from its quarters as scoring sums
+# them, and compares by the interval, never by rank. Trust A's falls: Q1 61 in 10,000 bed days
+# (6.1 per 1,000), Q2 48 in 10,000 (4.8): the year so far is 61 + 48 = 109 falls in
+# 10,000 + 10,000 = 20,000 bed days = 5.45 per 1,000, shown as 5.5. Byar's 95% interval:
+# 109 (1 − 1/981 − 1.959964/(3√109))³ = 89.50 to 110 (1 − 1/990 + 1.959964/(3√110))³ = 131.49
+# falls, i.e. 4.47 to 6.57 per 1,000. The runs carry no funnel target, so the benchmark is the
+# providers' middle year: B (56 + 55)/20,000 = 5.55, C (62 + 60)/20,000 = 6.10, A 5.45 → 5.55,
+# shown as 5.6, inside the interval: similar. (The rank rule called Q2 alone "better than most
+# trusts in the region".) A&E: (760 + 700)/(1,000 + 1,000) = 73.0% < 78: the standard is missed.
 FALLS_SENTENCE = (
-    "Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days, similar to the benchmark "
-    "of 5.5 once chance is allowed for."
+    "Inpatient falls fell from 6.1 to 4.8 per 1,000 occupied bed days between 2025/26 Q1 and "
+    "2025/26 Q2; over the year it was 5.5, similar to the benchmark of 5.6 once chance is "
+    "allowed for."
 )
+COVER = "2025/26, from 2 of 4 quarters (2025/26 Q3, 2025/26 Q4 are missing)"
+
+
+def _falls(count: int) -> dict[str, float | int]:
+    return {"achievement": count / 10, "numerator": count, "denominator": 10_000}
 
 
 @pytest.fixture
 def year(db, tree, make_org, framework, build):
-    """Trust A's falls improve from 6.1 to 4.8 while its peers sit at 5.5 and 6.0; it misses
-    the A&E standard (78) with 70 and holds an alarm on it for a second quarter running (one
-    quarter's alarm alone is a pocket, issue 13), so it is at enhanced support."""
+    """Trust A's falls improve from 6.1 to 4.8 while its peers sit at 5.5 to 6.2; it misses
+    the A&E standard (78) with 76 then 70 and holds an alarm on it for a second quarter
+    running (one quarter's alarm alone is a pocket, issue 13), so it is at enhanced support."""
     trust_c = make_org("acute", tree.icb, name="Trust C")
     build.score(
         framework,
         Q1,
         {
-            tree.trust_a: {"S2": {"achievement": 6.1}, "E1": {"flag": "alarm"}},
-            tree.trust_b: {"S2": {"achievement": 5.6}},
-            trust_c: {"S2": {"achievement": 6.2}},
+            tree.trust_a: {
+                "S2": _falls(61),
+                "E1": {
+                    "achievement": 76.0,
+                    "numerator": 760,
+                    "denominator": 1000,
+                    "breach": True,
+                    "flag": "alarm",
+                },
+            },  # fmt: skip
+            tree.trust_b: {"S2": _falls(56)},
+            trust_c: {"S2": _falls(62)},
         },
     )
     build.score(
@@ -47,11 +67,17 @@ def year(db, tree, make_org, framework, build):
         Q2,
         {
             tree.trust_a: {
-                "S2": {"achievement": 4.8, "numerator": 48, "denominator": 10_000},
-                "E1": {"achievement": 70.0, "breach": True, "flag": "alarm"},
-            },
-            tree.trust_b: {"S2": {"achievement": 5.5}},
-            trust_c: {"S2": {"achievement": 6.0}},
+                "S2": _falls(48),
+                "E1": {
+                    "achievement": 70.0,
+                    "numerator": 700,
+                    "denominator": 1000,
+                    "breach": True,
+                    "flag": "alarm",
+                },
+            },  # fmt: skip
+            tree.trust_b: {"S2": _falls(55)},
+            trust_c: {"S2": _falls(60)},
         },
     )
     evaluate_escalation(None, framework)
@@ -78,7 +104,9 @@ def test_the_summary_says_in_plain_english_how_results_moved_against_peers(
     login_as("provider_lead", [tree.trust_a])
     page = client.get(f"/publication/reports/{tree.trust_a.id}/2025-26").get_data(as_text=True)
     assert FALLS_SENTENCE in page
-    assert "95% interval 3.5 to 6.4" in page  # rates shown to one decimal, like the result
+    assert "95% interval 4.5 to 6.6" in page  # rates shown to one decimal, like the result
+    assert COVER in page  # the whole year so far, and which quarters it lacks
+    assert "Much worse than expected for its size (beyond the 99.8% limit) in 2025/26 Q1" in page
     assert "met 1 of 2 minimum standards" in page
     assert "has not yet met the standard for A&amp;E four-hour standard" in page
     assert "is receiving enhanced support from its commissioner" in page
@@ -104,6 +132,11 @@ def test_the_public_report_exists_only_once_named_results_are_published(
     publish_results(None, framework, Q2, "public", True)
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
+    assert "2025/26, from 1 of 4 quarters" in page  # only Q2 is published so far
+    publish_results(None, framework, Q1, "public", True)
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert COVER in page
     assert FALLS_SENTENCE in page
     assert "Built from the results published by the commissioner" in page
 
@@ -129,6 +162,7 @@ def test_the_pdf_renders_the_report_with_bundled_fonts(
 ):
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed to look at the PDF"
     if public:
+        publish_results(None, framework, Q1, "public", True)
         publish_results(None, framework, Q2, "public", True)
         db.session.commit()
         url = f"/published/reports/{tree.trust_a.code}/2025-26/report.pdf"
