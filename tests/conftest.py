@@ -30,10 +30,12 @@ SHARED = REPO.parent / "shared"
 
 
 # Hypothesis profiles: `ci` (the default) runs each property test's own number of examples;
-# `HYPOTHESIS_PROFILE=dev` caps every test at DEV_EXAMPLES for a fast inner loop.
+# `HYPOTHESIS_PROFILE=dev` caps every test at DEV_EXAMPLES for a fast inner loop. Neither has a
+# per-example deadline: speed is measured by the benchmarks, and a busy machine must not turn a
+# correct property into a failure.
 DEV_EXAMPLES = 10
-settings.register_profile("ci")
-settings.register_profile("dev", max_examples=DEV_EXAMPLES)
+settings.register_profile("ci", deadline=None)
+settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
 HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(HYPOTHESIS_PROFILE)
 
