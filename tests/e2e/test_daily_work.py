@@ -127,7 +127,7 @@ def test_finance_proposes_and_a_second_finance_user_approves_from_the_inbox(page
     base, _app = demo
     sign_in(page, base, "finance@demo.qframe.test")
     page.goto(f"{base}/rewards/new")
-    page.get_by_label("Period").fill("2025/26 Q3")
+    page.get_by_label("Period").select_option("2025/26 Q3")
     page.get_by_label("Reward pot (£)").fill("£1,500,000")
     page.get_by_role("button", name="Propose").click()
     page.wait_for_url(re.compile(r"/rewards/\d+$"))
