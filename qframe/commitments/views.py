@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from qframe.auth.permissions import can, get_provider_or_404, requires
 from qframe.errors import ValidationFailed
+from qframe.periods.choices import (
+    future_period_choices,
+    latest_ended_quarter,
+    past_period_choices,
+)
 from qframe.web.files import csv_download
 from qframe.web.forms import attach_problems
 from qframe.web.transaction import discard_changes
@@ -100,6 +107,12 @@ def new(org_id: int):
         SelectChoice(str(i.id), f"{i.framework.code} v{i.framework.version} · {i.code}: {i.title}")
         for i in indicators
     ]
+    today = date.today()
+    form.baseline_period.choices = past_period_choices(today)
+    form.due_period.choices = [SelectChoice("", "Choose the due period")]
+    form.due_period.choices += future_period_choices(today)
+    if request.method == "GET":
+        form.baseline_period.data = latest_ended_quarter(today)
     if request.method == "POST" and form.validate_on_submit():
         data = {name: (field.data or "") for name, field in form._fields.items()}
         try:

@@ -7,7 +7,12 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from qframe.inbox import sources  # noqa: F401  (registers the built-in sources)
+from qframe.inbox import sources  # noqa: F401  (registers the built-in sources first)
+
+# isort: split
+# Features' own sources, shown after the built-in ones.
+from qframe.devplans import inbox as _devplans_inbox  # noqa: F401  (overdue milestones)
+from qframe.escalation import inbox as _escalation_inbox  # noqa: F401  (board acknowledgements)
 from qframe.inbox.registry import inbox_count, inbox_for
 from qframe.web.access import login_required
 

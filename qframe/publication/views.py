@@ -13,8 +13,10 @@ from qframe.auth.permissions import can, get_org_or_404, requires
 from qframe.commitments.services import providers_in_scope
 from qframe.errors import NotFound, ValidationFailed
 from qframe.extensions import db
+from qframe.frameworks.current import published_choices
 from qframe.frameworks.models import Framework
 from qframe.periods.labels import BadPeriod, parse_period
+from qframe.scoring.pickers import final_periods, offer_final_periods
 from qframe.web import confirmations
 from qframe.web.access import login_required
 from qframe.web.confirm import confirmation_page, wants_review
@@ -32,7 +34,6 @@ from .services import (
     own_providers,
     publications_for,
     publish_results,
-    scored_periods,
     shown_providers,
 )
 from .summary import percent_codes
@@ -57,22 +58,24 @@ def year_slug(year: str) -> str:
 
 def _publish_form() -> PublishForm:
     form = PublishForm()
-    frameworks = manageable_frameworks(current_user)
-    form.framework.choices = [
-        SelectChoice(str(f.id), f"{f.code} v{f.version}: {f.title}") for f in frameworks
-    ]
+    manageable = manageable_frameworks(current_user)
+    finals = final_periods(f.id for f in manageable)
+    frameworks = [f for f in manageable if finals[f.id]]
+    choices, current = published_choices(frameworks)
+    form.framework.choices = [SelectChoice(str(c.value), c.label) for c in choices]
+    if not form.is_submitted():
+        first = choices[0].value if choices else ""
+        form.framework.data = str(current if current is not None else first)
+    offer_final_periods(form.period, frameworks, form.framework.data, submitted=form.is_submitted())
     return form
 
 
 def _index(form: PublishForm | None, status: int = 200):
     manager = can(current_user, "publish_reports")
-    frameworks = manageable_frameworks(current_user) if manager else []
     return render_template(
         "publication/index.html",
         publications=publications_for(current_user),
         form=form or (_publish_form() if manager else None),
-        periods={f.id: scored_periods(f) for f in frameworks},
-        frameworks=frameworks,
         year_slug=year_slug,
     ), status
 

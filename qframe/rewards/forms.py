@@ -10,14 +10,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from qframe.rewards.policy import DEFAULT_POLICY
+from qframe.scoring.pickers import PeriodPickField
 
 
 class ProposeForm(FlaskForm):
     framework = SelectField("Framework", coerce=int)
-    period = StringField(
+    period = PeriodPickField(
         "Period",
-        description="As scored, e.g. 2025/26 or 2025/26 Q1",
-        validators=[DataRequired(message="Enter the period"), Length(max=20)],
+        description="Periods with final scores for each version, newest first",
+        validators=[DataRequired(message="Choose the period"), Length(max=20)],
     )
     pot = StringField(
         "Reward pot (£)",

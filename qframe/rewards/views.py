@@ -33,6 +33,7 @@ from qframe.rewards.services import (
     propose_run,
 )
 from qframe.scoring.lookup import SCORED_STATUSES, find_period
+from qframe.scoring.pickers import offer_final_periods
 from qframe.web import confirmations
 from qframe.web.confirm import confirmation_page, wants_review
 from qframe.web.files import csv_download
@@ -76,6 +77,7 @@ def new():
     form.framework.choices, current = published_choices(frameworks)
     if not form.is_submitted() and current is not None:
         form.framework.data = current
+    offer_final_periods(form.period, frameworks, form.framework.data, submitted=form.is_submitted())
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("rewards/new.html", form=form, problems=[]), status

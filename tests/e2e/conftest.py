@@ -53,6 +53,32 @@ def live_server(live_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A server on a demo-loaded SQLite file (the small region), shared by the accessibility
+    sweep (which only reads) and the daily-work journeys (which change it, so they run after)."""
+    from qframe.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    app = create_app(
+        {
+            "QFRAME_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "e2e-daily-work",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        load_demo("small", 1, echo=lambda _message: None)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")

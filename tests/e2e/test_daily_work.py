@@ -10,42 +10,15 @@ public reads an annual report. Screenshots go to QFRAME_TEST_ARTIFACTS (not the 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from qframe.app import create_app
-from qframe.demo import DEMO_PASSWORD, load_demo
+from qframe.demo import DEMO_PASSWORD
 from qframe.extensions import db
 from qframe.orgs.models import Organisation
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
-    """Its own server on a demo-loaded SQLite file (the small region)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    app = create_app(
-        {
-            "QFRAME_ENV": "testing",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "SECRET_KEY": "e2e-daily-work",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo("small", 1, echo=lambda _message: None)
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +100,7 @@ def test_finance_proposes_and_a_second_finance_user_approves_from_the_inbox(page
     base, _app = demo
     sign_in(page, base, "finance@demo.qframe.test")
     page.goto(f"{base}/rewards/new")
-    page.get_by_label("Period").fill("2025/26 Q3")
+    page.get_by_label("Period").select_option("2025/26 Q3")
     page.get_by_label("Reward pot (£)").fill("£1,500,000")
     page.get_by_role("button", name="Propose").click()
     page.wait_for_url(re.compile(r"/rewards/\d+$"))

@@ -142,3 +142,24 @@ def test_the_commissioner_publishes_from_the_form(client, db, tree, framework, r
     assert response.status_code == 302
     publication = db.session.scalar(select(Publication))
     assert (publication.audience, publication.identifiable) == ("public", True)
+
+
+def test_the_publish_form_offers_only_final_periods_and_frameworks_that_have_them(
+    client, db, tree, framework, region, build, login_as
+):
+    # region: LQF final for Q1. Q2 is scored but provisional; an unscored framework is not offered.
+    build.score(framework, Q2, {tree.trust_a: {}}, status="provisional")
+    build.score(framework, "2025/26 Q3", {tree.trust_a: {}})
+    build.make_framework(tree.icb, code="UQF")
+    login_as("commissioner", [tree.icb])
+    html = client.get("/publication/").get_data(as_text=True)
+    start = html.index('id="period"')
+    period_select = html[start : html.index("</select>", start)]
+    # newest first (Q3 ends 31 December, Q1 30 June), the newest chosen; Q2 is not final
+    assert re.findall(r'<option([^>]*)value="([^"]*)"', period_select) == [
+        (" selected ", "2025/26 Q3"),
+        (" ", "2025/26 Q1"),
+    ]
+    framework_select = html[html.index('id="framework"') : start]
+    assert "LQF v1 (current version)" in framework_select
+    assert "UQF" not in framework_select
