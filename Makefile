@@ -32,8 +32,11 @@ test: install system-packages
 test-sqlite: install
 	env -u QFRAME_TEST_DATABASE_URL $(BIN)/python -m pytest
 
+# The browser tests serve their own demo on a SQLite file whatever the database, so they run once,
+# in the SQLite pass.
 test-postgres: install
-	$(BIN)/python -m pytest
+	@echo "PostgreSQL pass: browser tests (tests/e2e) ran in the SQLite pass; they serve a SQLite demo"
+	$(BIN)/python -m pytest -m 'not benchmark and not e2e'
 
 ## Debian packages the tests need (Chromium, poppler-utils, Pango), installed when missing
 system-packages:
