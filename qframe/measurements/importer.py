@@ -60,7 +60,10 @@ class StoredRow(NamedTuple):
     @classmethod
     def of(cls, rec: Sequence[Any]) -> StoredRow:
         """The named row of one selected `STORED` tuple."""
-        return cls(*rec[:8], tuple(rec[8:]))
+        head = rec[:8]
+        return cls(
+            head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], tuple(rec[8:])
+        )
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -113,8 +116,8 @@ def plan_rows(
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
         for found in db.session.execute(stmt).all():
-            rec = StoredRow.of(found)
-            stored[rec.key] = rec
+            known = StoredRow.of(found)
+            stored[known.key] = known
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
