@@ -60,7 +60,7 @@ class StoredRow(NamedTuple):
     @classmethod
     def of(cls, rec: Sequence[Any]) -> StoredRow:
         """The named row of one selected `STORED` tuple."""
-        head = tuple(rec[:8])
+        head = rec[:8]
         return cls(
             head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], tuple(rec[8:])
         )
@@ -116,8 +116,8 @@ def plan_rows(
         if len(orgs) <= 500:
             stmt = stmt.where(M.c.organisation_id.in_(orgs))
         for found in db.session.execute(stmt).all():
-            stored_row = StoredRow.of(found)
-            stored[stored_row.key] = stored_row
+            known = StoredRow.of(found)
+            stored[known.key] = known
     for row in rows:
         pid = period_ids.get(row.period.label)
         rec = stored.get((row.org.id, row.indicator.id, pid)) if pid is not None else None
@@ -313,7 +313,7 @@ def _load(table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
     if dialect.name == "postgresql":
         names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
         quoted = dialect.identifier_preparer.format_table(table)
-        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)
