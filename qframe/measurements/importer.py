@@ -313,7 +313,7 @@ def _load(table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]])
     if dialect.name == "postgresql":
         names = ", ".join(dialect.identifier_preparer.quote(c) for c in columns)
         quoted = dialect.identifier_preparer.format_table(table)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         with cursor, cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)
