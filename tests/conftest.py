@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask, g, request_finished, request_started
 from flask.testing import FlaskClient
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from qframe.app import create_app
@@ -32,10 +32,11 @@ SHARED = REPO.parent / "shared"
 # Hypothesis profiles: `ci` (the default) runs each property test's own number of examples;
 # `HYPOTHESIS_PROFILE=dev` caps every test at DEV_EXAMPLES for a fast inner loop. Neither has a
 # per-example deadline: speed is measured by the benchmarks, and a busy machine must not turn a
-# correct property into a failure.
+# correct property into a failure (nor slow generation of its examples).
 DEV_EXAMPLES = 10
-settings.register_profile("ci", deadline=None)
-settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
+_UNTIMED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", **_UNTIMED)
+settings.register_profile("dev", max_examples=DEV_EXAMPLES, **_UNTIMED)
 HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(HYPOTHESIS_PROFILE)
 
