@@ -7,7 +7,7 @@ Fewer than 10 units in either: no reference, and the run's limits are provisiona
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import Measurement
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
+from qframe.rawsql import raw_rows
 from qframe.variation.models import BenchmarkValue
 
 
@@ -27,14 +28,16 @@ def reference_populations(
 ) -> dict[int, Reference]:
     """Indicator id → its reference population for this period, where one is available."""
     found: dict[int, Reference] = {}
+    unreferenced: list[Indicator] = []
     for indicator in indicators:
         if _family(indicator) is None or indicator.level != "provider":
             continue
         reference = benchmark_reference(framework.code, indicator, period.label)
         if reference is None:
-            reference = qframe_reference(indicator, period)
-        if reference is not None:
+            unreferenced.append(indicator)
+        else:
             found[indicator.id] = reference
+    found.update(qframe_references(unreferenced, period))
     return found
 
 
@@ -60,27 +63,57 @@ def benchmark_reference(code: str, indicator: Indicator, label: str) -> Referenc
 
 def qframe_reference(indicator: Indicator, period: Period) -> Reference | None:
     """Every provider in qframe measured on an indicator of this code in this period."""
+    return qframe_references([indicator], period).get(indicator.id)
+
+
+def qframe_references(indicators: Sequence[Indicator], period: Period) -> dict[int, Reference]:
+    """For each indicator, every provider in qframe measured on an indicator of the same code
+    and measure in this period: one read for them all (a national run has 75 indicators)."""
+    if not indicators:
+        return {}
+    wanted = {(i.code, i.measure) for i in indicators}
+    peers: dict[int, tuple[str, str]] = {
+        peer_id: (code, measure)
+        for peer_id, code, measure in db.session.execute(
+            select(Indicator.id, Indicator.code, Indicator.measure).where(
+                Indicator.code.in_(sorted({code for code, _m in wanted}))
+            )
+        )
+        if (code, measure) in wanted
+    }
+    if not peers:
+        return {}
     stmt = (
-        select(Measurement.organisation_id, Measurement.numerator, Measurement.denominator)
-        .join(Indicator, Indicator.id == Measurement.indicator_id)
+        select(
+            Measurement.indicator_id,
+            Measurement.organisation_id,
+            Measurement.numerator,
+            Measurement.denominator,
+        )
         .join(Organisation, Organisation.id == Measurement.organisation_id)
         .where(
-            Indicator.code == indicator.code,
-            Indicator.measure == indicator.measure,
+            Measurement.indicator_id.in_(sorted(peers)),
             Measurement.period_id == period.id,
             Measurement.missing.is_(False),
             Organisation.kind.in_(PROVIDER_KINDS),
         )
         .order_by(Measurement.id)
     )
-    latest: dict[int, tuple[int, int]] = {}
-    for org, x, n in db.session.execute(stmt):
+    # the latest measurement per organisation and (code, measure), as before one per indicator
+    latest: dict[tuple[str, str], dict[int, tuple[int, int]]] = {key: {} for key in wanted}
+    for peer_id, org, x, n in raw_rows(stmt):
         if x is not None and n is not None and n > 0:
-            latest[org] = (x, n)
-    family = _family(indicator)
-    if family is None or family.reference is None:
-        return None
-    return family.reference(list(latest.values()), "qframe")
+            latest[peers[peer_id]][org] = (x, n)
+    found: dict[int, Reference] = {}
+    for indicator in indicators:
+        family = _family(indicator)
+        if family is None or family.reference is None:
+            continue
+        pairs = list(latest[(indicator.code, indicator.measure)].values())
+        reference = family.reference(pairs, "qframe")
+        if reference is not None:
+            found[indicator.id] = reference
+    return found
 
 
 def _family(indicator: Indicator) -> FunnelFamily | None:
