@@ -61,11 +61,6 @@ def benchmark_reference(code: str, indicator: Indicator, label: str) -> Referenc
     return family.reference_from_values([float(v) for v, _x, _n in rows], "benchmark")
 
 
-def qframe_reference(indicator: Indicator, period: Period) -> Reference | None:
-    """Every provider in qframe measured on an indicator of this code in this period."""
-    return qframe_references([indicator], period).get(indicator.id)
-
-
 def qframe_references(indicators: Sequence[Indicator], period: Period) -> dict[int, Reference]:
     """For each indicator, every provider in qframe measured on an indicator of the same code
     and measure in this period: one read for them all (a national run has 75 indicators)."""
