@@ -7,6 +7,7 @@ the same terms as parallel columns (keys, weights, caps, floors, gates), so a na
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -77,9 +78,12 @@ def _solve(
 ) -> Allocation:
     deadline = Deadline.start(time_limit_s)
     # the model is built in key order, so the input order cannot change anyone's amount
-    order = sorted(range(len(keys)), key=keys.__getitem__)
+    n = len(keys)
+    order = sorted(range(n), key=keys.__getitem__)
+    index = np.asarray(order, dtype=np.int64)
     floor_k, cap_k = [floors[i] for i in order], [caps[i] for i in order]
-    slopes = np.fromiter((float(gates[i] * weights[i]) for i in order), np.float64, len(order))
+    # a_i = gate × weight in Decimal, then the nearest float (map: no Python frame per row)
+    slopes = np.fromiter(map(float, map(operator.mul, gates, weights)), np.float64, n)[index]
     total_floors = sum(floor_k)
     solution = solve_policy(
         slopes,
@@ -91,9 +95,9 @@ def _solve(
     amounts = np.asarray(floor_k, dtype=np.float64) + solution.shares
     spent = min(pot_pence, sum(cap_k), max(total_floors, round(total_floors + solution.total)))
     pence = largest_remainder(amounts.tolist(), floor_k, cap_k, [keys[i] for i in order], spent)
-    paid, unrounded = [0] * len(keys), [0.0] * len(keys)
-    for i, whole, part in zip(order, pence, amounts.tolist(), strict=True):
-        paid[i], unrounded[i] = whole, part
+    # back to the input order (an object array keeps the pence Python ints)
+    paid, unrounded = np.empty(n, dtype=object), np.empty(n, dtype=np.float64)
+    paid[index], unrounded[index] = pence, amounts
     solver = f"{SOLVER}, {solution.formulation} LP"
     if solution.formulation == "none":
         solver = "none: no recipient can take a share, so amounts are the floors"
@@ -106,9 +110,9 @@ def _solve(
         caps=caps,
         floors=floors,
         gates=gates,
-        amounts_pence=paid,
-        reasons=reasons(weights, gates, caps, floors, paid, solution.rate),
-        lp_amounts_pence=unrounded,
+        amounts_pence=paid.tolist(),
+        reasons=reasons(weights, gates, caps, floors, paid.tolist(), solution.rate),
+        lp_amounts_pence=unrounded.tolist(),
         solve_seconds=solution.seconds,
         solver=solver,
     )

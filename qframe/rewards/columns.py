@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qframe.rawsql import raw_rows
@@ -45,7 +46,8 @@ def _weights(
 ) -> tuple[list[Decimal], list[str | None]]:
     if policy.weight == "points":
         # weight_of's _decimal: repr is the shortest text that reads back as the same float
-        return [Decimal(repr(float(row[3]))) for row in rows], [None] * len(rows)
+        points = map(float, map(itemgetter(3), rows))
+        return list(map(Decimal, map(repr, points))), [None] * len(rows)
     if policy.weight == "entitlement":
         weights = [ZERO if row[5] is None else Decimal(row[5]) / HUNDRED for row in rows]
         notes = [
