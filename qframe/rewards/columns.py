@@ -8,18 +8,20 @@ Decimal product is exact (tests/rewards/test_columns.py compares both on random 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from itertools import batched
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from qframe.rawsql import raw_rows
+from qframe.rawsql import stream_rows
 from qframe.rewards.explain import basis_codes, explain_terms
 from qframe.rewards.inputs import HUNDRED, Facts, cap_terms, facts_statement, weight_of
 from qframe.rewards.policy import Policy
 
 ONE, ZERO = Decimal(1), Decimal(0)
 DECIMAL_DIGITS = 28  # the default context's precision
+BATCH = 10_000
 
 
 class Columns(NamedTuple):
@@ -36,9 +38,9 @@ class Columns(NamedTuple):
     gates: list[Decimal]
 
 
-def provider_rows(score_run_id: int, commissioner_id: int | None) -> list[tuple[Any, ...]]:
-    """The rows `provider_facts` reads, as the driver's tuples."""
-    return raw_rows(facts_statement(score_run_id, commissioner_id))
+def provider_rows(score_run_id: int, commissioner_id: int | None) -> Iterator[tuple[Any, ...]]:
+    """The rows `provider_facts` reads, as the driver's tuples, streamed a batch at a time."""
+    return stream_rows(facts_statement(score_run_id, commissioner_id), BATCH)
 
 
 def _weights(
@@ -95,23 +97,24 @@ def _caps(
     return caps, bases
 
 
-def build_columns(rows: Sequence[tuple[Any, ...]], policy: Policy, pot_pence: int) -> Columns:
-    """`build_terms` as columns: the policy's weight, cap, floor and gate for every provider."""
-    weights, notes = _weights(rows, policy)
-    caps, bases = _caps(rows, policy, pot_pence)
-    breaches = [row[7] for row in rows]
+def build_columns(rows: Iterable[tuple[Any, ...]], policy: Policy, pot_pence: int) -> Columns:
+    """`build_terms` as columns: the policy's weight, cap, floor and gate for every provider.
+
+    The rows are taken a batch at a time, so a streamed read never holds them all at once."""
+    columns = Columns([], [], [], [], [], [], [], [], [])
     floor, gate = policy.floor_pence, policy.breach_gate
-    return Columns(
-        org_ids=[row[0] for row in rows],
-        keys=[row[1] for row in rows],
-        breaches=breaches,
-        weights=weights,
-        notes=notes,
-        caps=caps,
-        bases=bases,
-        floors=[floor if b == 0 else 0 for b in breaches],
-        gates=[ONE if b == 0 else gate for b in breaches],
-    )
+    for batch in batched(rows, BATCH):
+        weights, notes = _weights(batch, policy)
+        caps, bases = _caps(batch, policy, pot_pence)
+        breaches = [row[7] for row in batch]
+        parts = (
+            [row[0] for row in batch], [row[1] for row in batch], breaches, weights, notes, caps,
+            bases, [floor if b == 0 else 0 for b in breaches],
+            [ONE if b == 0 else gate for b in breaches],
+        )  # fmt: skip
+        for column, part in zip(columns, parts, strict=True):
+            column.extend(part)
+    return columns
 
 
 def explained(
