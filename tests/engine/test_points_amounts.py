@@ -33,7 +33,7 @@ def reference(points, ppp, list_size, national, groups, registers, prevalence):
     return total, amounts
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None, database=None)
 @given(
     st.dictionaries(
         st.text("ABCDEFGH0123", min_size=1, max_size=6),

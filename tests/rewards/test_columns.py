@@ -52,7 +52,7 @@ ROWS = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, database=None)
 @given(ROWS, POLICIES, st.integers(1, 10**14))
 def test_columns_hold_the_terms_build_terms_makes(rows, policy_data, pot):
     policy = parse_policy(policy_data)
@@ -86,7 +86,7 @@ RECIPIENTS = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, database=None)
 @given(RECIPIENTS, st.sampled_from([0.0, 1e-9, 0.37, 5.0]))
 def test_reasons_over_columns_are_reason_for_line_by_line(rows, rate):
     weights = [w for w, *_ in rows]
@@ -116,7 +116,7 @@ BAD = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, database=None)
 @given(BAD, st.sampled_from([0, 100, 10**6, -1, 2.5]))
 def test_column_checks_refuse_what_the_recipient_checks_refuse_in_the_same_words(rows, pot):
     recipients = [Recipient(*row) for row in rows]
