@@ -27,7 +27,11 @@ def raw_rows(statement: Executable) -> list[tuple[Any, ...]]:
     integer, float and text columns, not for columns with a Python-side type such as Decimal)."""
     sql, params = _driver_call(statement)
     result = db.session.connection().exec_driver_sql(sql, params)
-    return [tuple(row) for row in result.cursor.fetchall()] if result.cursor else []
+    if not result.cursor:
+        return []
+    rows: list[tuple[Any, ...]] = list(result.cursor.fetchall())
+    # sqlite3 and psycopg already give plain tuples: copy only another driver's row type
+    return rows if all(type(row) is tuple for row in rows[:1]) else [tuple(row) for row in rows]
 
 
 def stream_rows(statement: Executable, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:

@@ -1,9 +1,11 @@
 """Entitlements under the points (QOF) and contract-share (CQUIN) models (domain.md §6)."""
 
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from itertools import repeat
 from types import MappingProxyType
 
 from qframe.engine.errors import InvalidInput, InvalidWeights
@@ -55,6 +57,12 @@ def points_entitlement(
             if list_size is None or list_size < 0 or not national_list_size > 0:
                 raise InvalidInput("CPI needs a list size and a positive national average")
             cpi = Decimal(list_size) / Decimal(national_list_size)
+        fast = _points_amounts(
+            points_by_indicator, pound_per_point, cpi, list_size, group_by_indicator,
+            register_by_group, national_prevalence_by_group,
+        )  # fmt: skip
+        if fast is not None:
+            return _result(fast)
         amounts: dict[str, Decimal] = {}
         apdf: dict[str, Decimal] = {}  # once per group, not once per indicator: the same value
         for code, points in points_by_indicator.items():
@@ -68,6 +76,47 @@ def points_entitlement(
                 amount *= apdf[group]
             amounts[code] = amount
         return _result(amounts)
+
+
+def _points_amounts(
+    points_by_indicator: Mapping[str, float],
+    pound_per_point: Decimal,
+    cpi: Decimal,
+    list_size: int | None,
+    group_by_indicator: Mapping[str, str | None],
+    register_by_group: Mapping[str, int],
+    national_prevalence_by_group: Mapping[str, Decimal],
+) -> dict[str, Decimal] | None:
+    """points_entitlement's amounts by the same Decimal operations in the same order, with
+    the per-indicator loop in C (map) where it can be: None when any input would be refused,
+    so the indicator-by-indicator loop names the first problem exactly as before."""
+    values = list(points_by_indicator.values())
+    try:
+        numbers = list(map(float, values))
+        if not all(map(math.isfinite, numbers)) or (numbers and min(numbers) < 0):
+            return None
+        wanted = {
+            group_by_indicator.get(code) for code in points_by_indicator
+        } & national_prevalence_by_group.keys()
+        apdf = {
+            group: _apdf(group, list_size, register_by_group, national_prevalence_by_group)
+            for group in wanted
+        }
+    except (TypeError, ValueError, ArithmeticError, InvalidInput):
+        return None
+    exact = map(Decimal, map(repr, numbers))  # repr: the shortest text that reads back
+    amounts = dict(
+        zip(
+            points_by_indicator,
+            map(operator.mul, map(operator.mul, exact, repeat(pound_per_point)), repeat(cpi)),
+            strict=True,
+        )
+    )
+    for code in amounts:
+        group = group_by_indicator.get(code)
+        if group in apdf:
+            amounts[code] *= apdf[group]
+    return amounts
 
 
 def _apdf(

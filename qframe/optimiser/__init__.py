@@ -1,6 +1,6 @@
 """Optimisation for qframe (pure: PuLP + HiGHS, frozen dataclasses in and out)."""
 
-from .allocation import Allocation, AllocationLine, allocate_rewards
+from .allocation import Allocation, AllocationLine, allocate_columns, allocate_rewards
 from .buddies import BuddyPair, Mentor, Needing, match_buddies
 from .closed_form import closed_form_allocation
 from .errors import InfeasibleAllocation, InvalidInput, OptimiserError, SolverFailed
@@ -20,6 +20,7 @@ __all__ = [
     "Recipient",
     "SolverFailed",
     "SupportPlan",
+    "allocate_columns",
     "allocate_rewards",
     "closed_form_allocation",
     "match_buddies",

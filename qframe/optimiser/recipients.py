@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ class Recipient:
 
 def pounds(pence: int) -> str:
     """Pence as £1,234.56 (negative amounts as -£1.00)."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(pence), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
+    if pence >= 0:  # the common case in one expression: 300,000 calls in a national run
+        return f"£{pence // 100:,}.{pence % 100:02d}"
+    whole, part = divmod(-pence, 100)
+    return f"-£{whole:,}.{part:02d}"
 
 
 def _is_pence(value: object) -> bool:
@@ -100,3 +102,38 @@ def check_allocation_inputs(recipients: Sequence[Recipient], pot_pence: int) -> 
             )
     if problems:
         raise InfeasibleAllocation(problems)
+
+
+def check_allocation_columns(
+    keys: Sequence[str],
+    weights: Sequence[Decimal],
+    caps: Sequence[int],
+    floors: Sequence[int],
+    gates: Sequence[Decimal],
+    pot_pence: int,
+) -> None:
+    """`check_allocation_inputs` for terms given as columns: a cheap pass over whole columns,
+    and only when it finds something, the Recipient objects and the full wording."""
+    if len({len(keys), len(weights), len(caps), len(floors), len(gates)}) != 1:
+        raise ValueError("the recipients' columns differ in length")
+    plain = (
+        _is_pence(pot_pence)
+        and len(set(keys)) == len(keys)
+        # whole columns at C speed (map, set): no Python frame per recipient
+        and set(map(type, weights)) <= {Decimal}
+        and all(map(Decimal.is_finite, weights))
+        and set(map(type, gates)) <= {Decimal}
+        and all(map(Decimal.is_finite, gates))
+        and all(0 <= g <= 1 for g in set(gates))
+        and set(map(type, caps)) <= {int}
+        and set(map(type, floors)) <= {int}
+        and (not weights or min(weights) >= 0)
+        and (not floors or min(floors) >= 0)
+        and all(map(operator.le, floors, caps))
+        and sum(floors) <= pot_pence
+    )
+    if not plain:
+        check_allocation_inputs(
+            [Recipient(*terms) for terms in zip(keys, weights, caps, floors, gates, strict=True)],
+            pot_pence,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -30,7 +31,7 @@ def largest_remainder(
     pence = np.minimum(high, np.maximum(low, np.floor(x).astype(np.int64)))
     # remainders to a micro-penny, so float noise does not beat the tie-break by key
     # (Python's correctly rounded round(), not numpy's scaled one, so ties fall as they did)
-    behind = np.array([round(d, 6) for d in (pence - x).tolist()])
+    behind = np.array(list(map(round, (pence - x).tolist(), repeat(6, len(x)))))
     by_key = np.array(sorted(range(len(x)), key=keys.__getitem__), dtype=np.int64)
     order = by_key[np.argsort(behind[by_key], kind="stable")]
     left = total - int(pence.sum())

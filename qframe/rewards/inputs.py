@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.sql import Executable
 
 from qframe.optimiser import Recipient
 from qframe.orgs.models import Organisation
@@ -27,6 +28,16 @@ from qframe.rewards.policy import Policy
 from qframe.scoring.models import ProviderScore
 
 HUNDRED = Decimal(100)
+# what set a cap, in words (the explanation of every capped or shared amount names it)
+CAP_BELOW_ENTITLEMENT = "its entitlement, which is below the contract cap"
+CAP_NO_CONTRACT = "its entitlement, as no contract value is recorded"
+CAP_POT = "the pot, as the policy sets no cap and there is no entitlement"
+CAP_NOTHING = "£0: no contract value and no entitlement to cap it by"
+
+
+def contract_words(cap_percent: Decimal | str | None) -> str:
+    """The words for a cap set by the contract value."""
+    return f"{cap_percent}% of its contract value"
 
 
 class Facts(NamedTuple):
@@ -54,8 +65,8 @@ class Terms(NamedTuple):
     weight_note: str | None
 
 
-def provider_facts(score_run_id: int, commissioner_id: int | None) -> list[Facts]:
-    """Every provider of the score run (under the commissioner), in one query, by code."""
+def facts_statement(score_run_id: int, commissioner_id: int | None) -> Executable:
+    """The query for every provider of the score run (under the commissioner), by code."""
     stmt = (
         select(
             ProviderScore.organisation_id,
@@ -75,9 +86,14 @@ def provider_facts(score_run_id: int, commissioner_id: int | None) -> list[Facts
     )
     if commissioner_id is not None:
         stmt = stmt.where(Organisation.parent_id == commissioner_id)
+    return stmt
+
+
+def provider_facts(score_run_id: int, commissioner_id: int | None) -> list[Facts]:
+    """Every provider of the score run (under the commissioner), in one query, by code."""
     # named tuples, not dataclasses, from the driver's rows (no Row objects): the plain ints,
     # floats and text need no type processing
-    return [Facts._make(row) for row in raw_rows(stmt)]
+    return [Facts._make(row) for row in raw_rows(facts_statement(score_run_id, commissioner_id))]
 
 
 def _decimal(number: float) -> Decimal:
@@ -106,21 +122,27 @@ def weight_of(facts: Facts, policy: Policy) -> tuple[Decimal, str | None]:
 
 def cap_of(facts: Facts, policy: Policy, pot_pence: int) -> tuple[int, str]:
     """The cap in pence and what set it, in words."""
+    return cap_terms(facts.contract_pence, facts.entitlement_pence, policy, pot_pence)
+
+
+def cap_terms(
+    contract: int | None, entitlement: int | None, policy: Policy, pot_pence: int
+) -> tuple[int, str]:
+    """The cap in pence and what set it, in words, from the contract value and entitlement."""
     contract_cap = None
-    if policy.cap_percent is not None and facts.contract_pence is not None:
-        contract_cap = int(Decimal(facts.contract_pence) * policy.cap_percent / HUNDRED)
-    entitlement = facts.entitlement_pence
+    if policy.cap_percent is not None and contract is not None:
+        contract_cap = int(Decimal(contract) * policy.cap_percent / HUNDRED)
     if contract_cap is not None and entitlement is not None:
         if entitlement < contract_cap:
-            return entitlement, "its entitlement, which is below the contract cap"
-        return contract_cap, f"{policy.cap_percent}% of its contract value"
+            return entitlement, CAP_BELOW_ENTITLEMENT
+        return contract_cap, contract_words(policy.cap_percent)
     if contract_cap is not None:
-        return contract_cap, f"{policy.cap_percent}% of its contract value"
+        return contract_cap, contract_words(policy.cap_percent)
     if entitlement is not None:
-        return entitlement, "its entitlement, as no contract value is recorded"
+        return entitlement, CAP_NO_CONTRACT
     if policy.cap_percent is None:
-        return pot_pence, "the pot, as the policy sets no cap and there is no entitlement"
-    return 0, "£0: no contract value and no entitlement to cap it by"
+        return pot_pence, CAP_POT
+    return 0, CAP_NOTHING
 
 
 def build_terms(facts: Sequence[Facts], policy: Policy, pot_pence: int) -> list[Terms]:

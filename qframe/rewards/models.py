@@ -105,12 +105,21 @@ class AllocationLine(Model):
     amount_pence: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(12))
     breaches: Mapped[int] = mapped_column(Integer, default=0)
-    explanation: Mapped[str] = mapped_column(String(1000))
+    # the words, or (runs proposed in bulk) "=" and a code for what set the cap: the words are
+    # then made from this line's numbers and its run's exchange rate and policy when shown
+    stored_explanation: Mapped[str] = mapped_column("explanation", String(1000))
 
     run: Mapped[AllocationRun] = relationship()
     organisation: Mapped[Organisation] = relationship()
 
     __table_args__ = (UniqueConstraint("run_id", "organisation_id"),)
+
+    @property
+    def explanation(self) -> str:
+        """What the provider was paid and why, in one or two sentences."""
+        from qframe.rewards.explain import expand  # explain imports the optimiser's inputs
+
+        return expand(self)
 
 
 class AllocationSplit(Model):

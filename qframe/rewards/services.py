@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from itertools import batched, repeat
 from time import perf_counter
 from typing import Any
 
@@ -26,11 +27,10 @@ from qframe.errors import Conflict, DomainError, Forbidden, NotFound, Problem, V
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.notifications import events
-from qframe.optimiser import Allocation, InfeasibleAllocation, SolverFailed, allocate_rewards
+from qframe.optimiser import Allocation, InfeasibleAllocation, SolverFailed, allocate_columns
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
-from qframe.rewards.explain import explain
-from qframe.rewards.inputs import Terms, build_terms, provider_facts
+from qframe.rewards.columns import Columns, build_columns, explained, provider_rows
 from qframe.rewards.models import AllocationLine, AllocationRun
 from qframe.rewards.policy import Policy
 from qframe.rewards.splits import credit_service_lines, write_splits
@@ -149,8 +149,8 @@ def propose_run(
     if existing is not None:
         return Proposal(existing, created=False)
     echo(f"Reading the final scores (version {score.version})")
-    terms = build_terms(provider_facts(score.id, owner_id), policy, pot_pence)
-    if not terms:
+    terms = build_columns(provider_rows(score.id, owner_id), policy, pot_pence)
+    if not terms.keys:
         raise DomainError(f"No provider has final scores for {framework.code} {period.label}")
     run = AllocationRun(
         framework_id=framework.id,
@@ -163,13 +163,16 @@ def propose_run(
         inputs_hash=digest,
         live_hash=digest,
         status="proposed",
-        recipient_count=len(terms),
+        recipient_count=len(terms.keys),
         created_by_id=actor.id if actor else None,
         created_at=utcnow(),
     )
-    echo(f"Solving for {len(terms):,} recipients")
+    echo(f"Solving for {len(terms.keys):,} recipients")
     try:
-        allocation = allocate_rewards([t.recipient for t in terms], pot_pence, time_limit())
+        allocation = allocate_columns(
+            terms.keys, terms.weights, terms.caps, terms.floors, terms.gates, pot_pence,
+            time_limit(),
+        )  # fmt: skip
     except InfeasibleAllocation as error:
         problems = [Problem("infeasible", reason) for reason in error.reasons]
         raise ValidationFailed(
@@ -186,8 +189,8 @@ def propose_run(
     run.objective_pence = sum(allocation.lp_amounts_pence)
     if not _insert(run):
         return Proposal(live_run(digest) or _missing(digest), created=False)
-    echo(f"Storing {len(terms):,} lines")
-    _write_lines(run, terms, allocation, bar)
+    echo(f"Storing {len(terms.keys):,} lines")
+    _write_lines(run, terms, allocation, policy, bar)
     run.seconds = round(perf_counter() - started, 3)
     db.session.flush()
     audit.record(
@@ -235,19 +238,20 @@ def _insert(run: AllocationRun) -> bool:
 
 
 def _write_lines(
-    run: AllocationRun, terms: list[Terms], allocation: Allocation, bar: Bar | None
+    run: AllocationRun, terms: Columns, allocation: Allocation, policy: Policy, bar: Bar | None
 ) -> None:
-    rate, run_id = allocation.exchange_rate, run.id
-    # plain tuples through the score run's chunk writer: no dict or type processing per row
-    rows = [
-        (run_id, t.facts.org_id, str(line.weight), line.cap_pence, line.floor_pence,
-         str(line.gate), line.amount_pence, line.reason, t.facts.breaches, explain(t, line, rate))
-        for t, line in zip(terms, allocation.lines, strict=True)
-    ]  # fmt: skip
-    with (bar or _no_bar)(len(rows), "Storing lines") as progress:
+    paid, reasons, run_policy = allocation.amounts_pence, allocation.reasons, policy
+    # plain tuples through the score run's chunk writer, made a chunk at a time (explanations
+    # included): no dict or type processing per row, and never every row in memory at once
+    rows = zip(
+        repeat(run.id, len(paid)), terms.org_ids, map(str, terms.weights), terms.caps, terms.floors,
+        map(str, terms.gates), paid, reasons, terms.breaches,
+        explained(terms, paid, reasons, allocation.exchange_rate, run_policy), strict=True,
+    )  # fmt: skip
+    with (bar or _no_bar)(len(paid), "Storing lines") as progress:
         writer = ChunkWriter(AllocationLine.__table__, LINE_COLUMNS, progress)
-        for start in range(0, len(rows), CHUNK):
-            writer.write(rows[start : start + CHUNK])
+        for chunk in batched(rows, CHUNK):
+            writer.write(list(chunk))
     if run.by_service_line:
         ids = db.session.execute(
             select(AllocationLine.id, AllocationLine.organisation_id, AllocationLine.amount_pence)

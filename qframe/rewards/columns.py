@@ -1,0 +1,139 @@
+"""The recipients of a national run as columns: the same terms as `build_terms`, without a
+Facts, Terms or Recipient object per provider (100,000 of each cost more than the solve).
+
+Exactness: every weight, gate and floor is the Decimal or int `build_terms` makes, by the same
+expressions; the contract cap is `int(contract × cap% / 100)`, done in integers where the
+Decimal product is exact (tests/rewards/test_columns.py compares both on random inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from itertools import batched
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+from qframe.rawsql import stream_rows
+from qframe.rewards.explain import basis_codes, explain_terms
+from qframe.rewards.inputs import HUNDRED, Facts, cap_terms, facts_statement, weight_of
+from qframe.rewards.policy import Policy
+
+ONE, ZERO = Decimal(1), Decimal(0)
+DECIMAL_DIGITS = 28  # the default context's precision
+BATCH = 10_000
+
+
+class Columns(NamedTuple):
+    """One entry per provider, by code (the order of the query)."""
+
+    org_ids: list[int]
+    keys: list[str]
+    breaches: list[int]
+    weights: list[Decimal]
+    notes: list[str | None]  # why a weight is zero, when it is
+    caps: list[int]
+    bases: list[str]  # what set the cap, in words
+    floors: list[int]
+    gates: list[Decimal]
+
+
+def provider_rows(score_run_id: int, commissioner_id: int | None) -> Iterator[tuple[Any, ...]]:
+    """The rows `provider_facts` reads, as the driver's tuples, streamed a batch at a time."""
+    return stream_rows(facts_statement(score_run_id, commissioner_id), BATCH)
+
+
+def _weights(
+    rows: Sequence[tuple[Any, ...]], policy: Policy
+) -> tuple[list[Decimal], list[str | None]]:
+    if policy.weight == "points":
+        # weight_of's _decimal: repr is the shortest text that reads back as the same float
+        points = map(float, map(itemgetter(3), rows))
+        return list(map(Decimal, map(repr, points))), [None] * len(rows)
+    if policy.weight == "entitlement":
+        weights = [ZERO if row[5] is None else Decimal(row[5]) / HUNDRED for row in rows]
+        notes = [
+            None if row[5] is not None else f"no entitlement ({row[6] or 'not calculated'})"
+            for row in rows
+        ]
+        return weights, notes
+    pairs = [weight_of(Facts._make(row), policy) for row in rows]
+    return [w for w, _ in pairs], [n for _, n in pairs]
+
+
+def _caps(
+    rows: Sequence[tuple[Any, ...]], policy: Policy, pot_pence: int
+) -> tuple[list[int], list[str]]:
+    caps: list[int] = []
+    bases: list[str] = []
+    percent = policy.cap_percent
+    if percent is None:
+        for row in rows:
+            cap, basis = cap_terms(row[2], row[5], policy, pot_pence)
+            caps.append(cap)
+            bases.append(basis)
+        return caps, bases
+    numerator, denominator = percent.as_integer_ratio()
+    denominator *= 100
+    # below this a contract times the percentage has at most 28 digits: the Decimal product
+    # and the division by 100 are exact, and int() of a non-negative exact value is the floor
+    exact_below = 10 ** (DECIMAL_DIGITS - len(percent.as_tuple().digits))
+    by_contract = f"{percent}% of its contract value"
+    below = "its entitlement, which is below the contract cap"
+    for row in rows:
+        contract, entitlement = row[2], row[5]
+        if contract is not None and 0 <= contract < exact_below:
+            contract_cap = contract * numerator // denominator
+            if entitlement is not None and entitlement < contract_cap:
+                caps.append(entitlement)
+                bases.append(below)
+            else:
+                caps.append(contract_cap)
+                bases.append(by_contract)
+        else:
+            cap, basis = cap_terms(contract, entitlement, policy, pot_pence)
+            caps.append(cap)
+            bases.append(basis)
+    return caps, bases
+
+
+def build_columns(rows: Iterable[tuple[Any, ...]], policy: Policy, pot_pence: int) -> Columns:
+    """`build_terms` as columns: the policy's weight, cap, floor and gate for every provider.
+
+    The rows are taken a batch at a time, so a streamed read never holds them all at once."""
+    columns = Columns([], [], [], [], [], [], [], [], [])
+    floor, gate = policy.floor_pence, policy.breach_gate
+    for batch in batched(rows, BATCH):
+        weights, notes = _weights(batch, policy)
+        caps, bases = _caps(batch, policy, pot_pence)
+        breaches = [row[7] for row in batch]
+        parts = (
+            [row[0] for row in batch], [row[1] for row in batch], breaches, weights, notes, caps,
+            bases, [floor if b == 0 else 0 for b in breaches],
+            [ONE if b == 0 else gate for b in breaches],
+        )  # fmt: skip
+        for column, part in zip(columns, parts, strict=True):
+            column.extend(part)
+    return columns
+
+
+def explained(
+    columns: Columns,
+    amounts: Sequence[int],
+    reasons: Sequence[str],
+    rate_pounds: float,
+    policy: Policy,
+) -> Iterator[str]:
+    """Each line's stored explanation, in order, made as the rows are written (not held): a
+    code for what set the cap (the words are made from the line's numbers when shown), or the
+    words themselves where the numbers cannot say it (no weight, or a cap set otherwise)."""
+    codes = basis_codes(policy)
+    c = columns
+    for paid, reason, weight, cap, floor, gate, breaches, basis, note in zip(
+        amounts, reasons, c.weights, c.caps, c.floors, c.gates, c.breaches, c.bases, c.notes,
+        strict=True,
+    ):  # fmt: skip
+        code = codes.get(basis) if reason != "ineligible" else None
+        yield code or explain_terms(
+            paid, reason, weight, cap, floor, gate, breaches, basis, note, rate_pounds
+        )
