@@ -95,9 +95,8 @@ def _points_amounts(
         numbers = list(map(float, values))
         if not all(map(math.isfinite, numbers)) or (numbers and min(numbers) < 0):
             return None
-        wanted = {
-            group_by_indicator.get(code) for code in points_by_indicator
-        } & national_prevalence_by_group.keys()
+        groups = (group_by_indicator.get(code) for code in points_by_indicator)
+        wanted = {g for g in groups if g is not None} & national_prevalence_by_group.keys()
         apdf = {
             group: _apdf(group, list_size, register_by_group, national_prevalence_by_group)
             for group in wanted

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import batched
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from qframe.rawsql import stream_rows
 from qframe.rewards.explain import basis_codes, explain_terms
@@ -113,7 +113,7 @@ def build_columns(rows: Iterable[tuple[Any, ...]], policy: Policy, pot_pence: in
             [ONE if b == 0 else gate for b in breaches],
         )  # fmt: skip
         for column, part in zip(columns, parts, strict=True):
-            column.extend(part)
+            cast(list[Any], column).extend(part)
     return columns
 
 
