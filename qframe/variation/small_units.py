@@ -8,7 +8,9 @@ has none, its lower threshold (below it no points are earned), and the page name
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -76,16 +78,25 @@ def estimate(
     indicator: Indicator, label: str, x: int, n: int, peers: list[tuple[int, int]]
 ) -> SmallUnitView:
     """The view for one unit's counts against its peers' counts (the unit among them)."""
-    bar, name = bar_of(indicator)
     try:
         prior = fit_prior(peers)
-        shrunk = None
-        if prior is not None:
-            share = None if bar is None else bar / 100
-            shrunk = shrink(prior, x, n, share, indicator.polarity)  # type: ignore[arg-type]
     except EngineError:
-        prior, shrunk = None, None
-    return SmallUnitView(indicator, label, len(peers), prior, shrunk, bar, name)
+        prior = None
+    return _view(indicator, label, x, n, prior, len(peers))
+
+
+def _view(
+    indicator: Indicator, label: str, x: int, n: int, prior: BetaPrior | None, peers: int
+) -> SmallUnitView:
+    bar, name = bar_of(indicator)
+    shrunk = None
+    if prior is not None:
+        share = None if bar is None else bar / 100
+        try:
+            shrunk = shrink(prior, x, n, share, indicator.polarity)  # type: ignore[arg-type]
+        except EngineError:
+            prior = None
+    return SmallUnitView(indicator, label, peers, prior, shrunk, bar, name)
 
 
 def ward_estimates(ward: Organisation) -> list[SmallUnitView]:
@@ -139,13 +150,41 @@ def _peer_wards(indicator: Indicator, period: Period) -> list[tuple[int, int]]:
 
 
 def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitView]:
-    """Indicator id → the practice's estimate against every practice in the run (one query)."""
+    """Indicator id → the practice's estimate against every practice in the run."""
     if org.kind != "primary_care":
         return {}
+    priors = _run_priors(run)
+    indicators = {i.id: i for i in run.framework.indicators}
+    views: dict[int, SmallUnitView] = {}
+    for indicator_id, x, n in db.session.execute(
+        select(Score.indicator_id, Score.numerator, Score.denominator).where(
+            Score.run_id == run.id, Score.organisation_id == org.id, Score.denominator > 0
+        )
+    ):
+        if indicator_id not in priors or indicator_id not in indicators:
+            continue
+        if x is None or n is None or not 0 <= x <= n:
+            continue
+        prior, peers = priors[indicator_id]
+        views[indicator_id] = _view(indicators[indicator_id], run.period.label, x, n, prior, peers)
+    return views
+
+
+# A run's scores are written once, when it is made (a new score is a new run), so the peers'
+# priors are fitted once per run and kept: a national run has 7,000 practices per indicator.
+# The key carries the creation time too, because a rolled-back run's id can be used again.
+_PRIORS: OrderedDict[tuple[Any, ...], dict[int, tuple[BetaPrior | None, int]]] = OrderedDict()
+_PRIORS_KEPT = 8
+
+
+def _run_priors(run: ScoreRun) -> dict[int, tuple[BetaPrior | None, int]]:
+    key = (run.id, run.created_at)
+    found = _PRIORS.get(key)
+    if found is not None:
+        return found
     peers: dict[int, list[tuple[int, int]]] = {}
-    own: dict[int, tuple[int, int]] = {}
-    for indicator_id, org_id, x, n in db.session.execute(
-        select(Score.indicator_id, Score.organisation_id, Score.numerator, Score.denominator)
+    for indicator_id, x, n in db.session.execute(
+        select(Score.indicator_id, Score.numerator, Score.denominator)
         .join(Organisation, Organisation.id == Score.organisation_id)
         .join(Indicator, Indicator.id == Score.indicator_id)
         .where(
@@ -155,17 +194,18 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
             Score.denominator > 0,
         )
     ):
-        if x is None or n is None or not 0 <= x <= n:
-            continue
-        peers.setdefault(indicator_id, []).append((x, n))
-        if org_id == org.id:
-            own[indicator_id] = (x, n)
-    indicators = {i.id: i for i in run.framework.indicators}
-    return {
-        i: estimate(indicators[i], run.period.label, x, n, peers[i])
-        for i, (x, n) in own.items()
-        if i in indicators
-    }
+        if x is not None and n is not None and 0 <= x <= n:
+            peers.setdefault(indicator_id, []).append((x, n))
+    found = {}
+    for indicator_id, counts in peers.items():
+        try:
+            found[indicator_id] = (fit_prior(counts), len(counts))
+        except EngineError:
+            found[indicator_id] = (None, len(counts))
+    _PRIORS[key] = found
+    while len(_PRIORS) > _PRIORS_KEPT:
+        _PRIORS.popitem(last=False)
+    return found
 
 
 __all__ = ["FLAG_WORDS", "MIN_PEERS", "SmallUnitView", "practice_estimates", "ward_estimates"]
