@@ -6,7 +6,7 @@ the plot and the table cannot disagree; the filter only narrows the table and th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -41,21 +41,50 @@ SHOWN_FLAGS = {
 }
 
 
+class FunnelOrg(NamedTuple):
+    """What the funnel page shows of an organisation."""
+
+    id: int
+    name: str
+    code: str
+
+
+class FunnelCell(NamedTuple):
+    """What the funnel page shows of a score."""
+
+    numerator: int | None
+    denominator: int | None
+    achievement: float | None
+    funnel_flag: str | None
+
+
 def funnel_context(
     run: ScoreRun, indicator: Indicator, level: str, args: Any, user: Any
 ) -> dict[str, Any]:
     """Template context for the funnel page (chart, outliers by side, filtered table)."""
-    rows = db.session.execute(
-        select(Organisation, Score)
-        .join(Score, Score.organisation_id == Organisation.id)
-        .where(
-            Score.run_id == run.id,
-            Score.indicator_id == indicator.id,
-            Organisation.kind.in_(LEVEL_KINDS[level]),
-            in_scope_clause(Organisation.id, user),
+    # plain columns, not entities: a national indicator has 7,000 rows
+    rows = [
+        (FunnelOrg(oid, name, code), FunnelCell(x, n, achievement, flag))
+        for oid, name, code, x, n, achievement, flag in db.session.execute(
+            select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.code,
+                Score.numerator,
+                Score.denominator,
+                Score.achievement,
+                Score.funnel_flag,
+            )  # fmt: skip
+            .join(Score, Score.organisation_id == Organisation.id)
+            .where(
+                Score.run_id == run.id,
+                Score.indicator_id == indicator.id,
+                Organisation.kind.in_(LEVEL_KINDS[level]),
+                in_scope_clause(Organisation.id, user),
+            )
+            .order_by(Organisation.code)
         )
-        .order_by(Organisation.code)
-    ).all()
+    ]
     stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
     plotted = [(o, s) for o, s in rows if s.denominator and s.achievement is not None]
     multiplier = float(indicator.multiplier) if indicator.multiplier is not None else 1.0
@@ -81,19 +110,23 @@ def funnel_context(
     show = args.get("show", "all")
     show = show if show in SHOW else "all"
     query = (args.get("q") or "").strip()[:80]
-    table = [
-        (o, s, result_interval(indicator.measure, s.numerator, s.denominator, indicator.multiplier))
+    matching = [
+        (o, s)
         for o, s in rows
         if (show == "all" or s.funnel_flag in SHOWN_FLAGS[show])
         and (not query or query.lower() in o.name.lower() or query.lower() in o.code.lower())
+    ]
+    table = [  # intervals for the rows listed only
+        (o, s, result_interval(indicator.measure, s.numerator, s.denominator, indicator.multiplier))
+        for o, s in matching[:MAX_ROWS]
     ]
     return {
         "rows": rows,
         "chart": chart,
         "stat": stat,
         "flagged": flagged,
-        "table": table[:MAX_ROWS],
-        "table_total": len(table),
+        "table": table,
+        "table_total": len(matching),
         "show": show,
         "show_options": SHOW,
         "query": query,
