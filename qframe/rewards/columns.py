@@ -107,7 +107,7 @@ def build_columns(rows: Iterable[tuple[Any, ...]], policy: Policy, pot_pence: in
         weights, notes = _weights(batch, policy)
         caps, bases = _caps(batch, policy, pot_pence)
         breaches = [row[7] for row in batch]
-        parts = (
+        parts: tuple[list[Any], ...] = (
             [row[0] for row in batch], [row[1] for row in batch], breaches, weights, notes, caps,
             bases, [floor if b == 0 else 0 for b in breaches],
             [ONE if b == 0 else gate for b in breaches],
