@@ -55,29 +55,20 @@ def _link(review: BoardReview) -> str:
     )
 
 
-@source("Decisions for your board to acknowledge", capability="acknowledge_escalation")
-def board_to_acknowledge(user: Any, today: date) -> list[InboxItem]:
+def _items(user: Any, today: date, state: str, action: str) -> list[InboxItem]:
     return [
-        InboxItem(
-            _title(r),
-            f"{_sent(r, today)}: record the board's response and who owns the actions",
-            _link(r),
-            "Record the board's response",
-            r.sent_at.date(),
-        )
+        InboxItem(_title(r), f"{_sent(r, today)}{state}", _link(r), action, r.sent_at.date())
         for r in _unacknowledged(user)
     ]
+
+
+@source("Decisions for your board to acknowledge", capability="acknowledge_escalation")
+def board_to_acknowledge(user: Any, today: date) -> list[InboxItem]:
+    state = ": record the board's response and who owns the actions"
+    return _items(user, today, state, "Record the board's response")
 
 
 @source("Board acknowledgements outstanding", capability="manage_escalation")
 def board_outstanding(user: Any, today: date) -> list[InboxItem]:
-    return [
-        InboxItem(
-            _title(r),
-            f"{_sent(r, today)}; not yet acknowledged by the provider's board",
-            _link(r),
-            "See the decision",
-            r.sent_at.date(),
-        )
-        for r in _unacknowledged(user)
-    ]
+    state = "; not yet acknowledged by the provider's board"
+    return _items(user, today, state, "See the decision")
