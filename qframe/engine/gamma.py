@@ -53,7 +53,7 @@ def _series(a: float, x: float) -> float:
 
 
 def _fraction(a: float, x: float) -> float:
-    # Q(a, x) = x^a e^(−x) / Γ(a) × 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …)))
+    # Q(a, x) = x^a e^(−x) / Γ(a) × 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a …)))
     b = x + 1 - a
     c = 1 / _TINY
     d = 1 / b if abs(b) >= _TINY else 1 / _TINY
