@@ -3,6 +3,9 @@
 import re
 from decimal import Decimal, localcontext
 
+from qframe.periods.models import get_or_create_period
+from qframe.scoring.runs import score_period
+from tests.scoring.conftest import BASE
 from tests.scoring.test_small_units_pages import _rows
 
 
@@ -64,3 +67,42 @@ def test_a_ward_whose_peers_all_fall_above_the_standard_is_flagged_probably_abov
     assert re.search(r'data-testid="eb-estimate">15\.05<', row)
     assert re.search(rf'data-testid="eb-probability">{100 * p_worse:.0f}%<', row)
     assert "Probably above the minimum standard" in row
+
+
+PRACTICE_RATE = {
+    "code": "PR",
+    "domain": "SAF",
+    "title": "Emergency admissions per 1,000 patients",
+    "measure": "rate",
+    "multiplier": "1000",
+    "unit": "per 1,000 registered patients",
+    "polarity": "lower_is_better",
+    "level": "provider",
+    "scoring": {"method": "threshold", "max_points": "10", "lower": "10", "upper": "5"},
+    "minimum_standard": None,
+    "min_denominator": None,
+}
+
+
+def test_a_small_practices_rate_is_estimated_on_its_scorecard(
+    make_framework, tree, measure, make_org, client, login_as
+):
+    # Ten practices with 12 admissions in 1,000 patients and the test practice with 2 in 100
+    # (20.00). No minimum standard: the bar is the lower threshold, 10 per 1,000 (no points
+    # above it). Capped prior Gamma(122, 10,100); posterior Gamma(124, 10,200), estimate
+    # 124/10,200 × 1,000 = 12.16; P(rate > 0.010) = P(Poisson(102) ≤ 123).
+    framework = make_framework(indicators=[*BASE["indicators"], PRACTICE_RATE])
+    for _ in range(10):
+        measure(framework, make_org("primary_care", tree.icb), "PR", "2025/26", 12, 1000)
+    measure(framework, tree.practice, "PR", "2025/26", 2, 100)
+    run = score_period(None, framework, get_or_create_period("2025/26"))
+    login_as("commissioner", [tree.icb])
+    html = client.get(f"/scoring/runs/{run.id}/orgs/{tree.practice.id}").get_data(as_text=True)
+    [(flag, row)] = _rows(html)
+    p_worse = _poisson_cdf(123, 102.0)
+    assert p_worse >= 0.9
+    assert flag == "probably_worse"
+    assert "rate per 1,000 registered patients" in row
+    assert re.search(r'data-testid="eb-estimate">12\.16<', row)
+    assert re.search(rf'data-testid="eb-probability">{100 * p_worse:.0f}%<', row)
+    assert "above 10.00, the lower threshold (no points above it)" in row
