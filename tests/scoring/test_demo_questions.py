@@ -26,7 +26,8 @@ def test_the_demo_commissioner_is_asked_about_one_practices_exceptions(db, clien
     assert len(rows) == 30 * 8
     for _name, _code, m in rows:
         # QOF's denominators are net of exceptions: achievement is numerator / denominator.
-        assert m.exclusions is not None and m.exclusions >= 0
+        assert m.exclusions is not None
+        assert m.exclusions >= 0
         assert 0 <= m.numerator <= m.denominator
     # The exception rate e / (d + e) on DM007(S), recomputed from the stored counts.
     rates = {
