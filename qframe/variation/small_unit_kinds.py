@@ -57,6 +57,15 @@ def shown(measure: str, value: float, scale: float) -> str:
     return f"{scale * value:,.2f}"
 
 
+def exposure_words(unit: str | None) -> str:
+    """A rate's denominator in words from its unit: "per 1,000 occupied bed days" gives
+    "occupied bed days"; without a unit of that shape, "exposure"."""
+    words = (unit or "").split()
+    if len(words) >= 3 and words[0] == "per" and words[1].replace(",", "").isdigit():
+        return " ".join(words[2:])
+    return "exposure"
+
+
 METHOD_WORDS = {
     "proportion": (
         "beta-binomial empirical Bayes: each patient counts once, and the peers' true rates "

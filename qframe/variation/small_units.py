@@ -32,6 +32,7 @@ from qframe.variation.small_unit_kinds import (
     Estimate,
     Prior,
     counts_of,
+    exposure_words,
     fit,
     multiplier_of,
     posterior,
@@ -79,6 +80,15 @@ class SmallUnitView:
     def show(self, value: float) -> str:
         """A figure on this indicator's scale: 60.0%, or 4.38 (per 1,000 bed days)."""
         return shown(self.indicator.measure, value, self.scale)
+
+    def interval_text(self, low: float, high: float) -> str:
+        """A credible interval: 86.4–96.7 (percent), or 4.27–7.22 (per the rate's multiplier)."""
+        return f"{self.show(low).rstrip('%')}–{self.show(high).rstrip('%')}"
+
+    @property
+    def exposure_words(self) -> str:
+        """What a rate's denominator counts, from its unit: "occupied bed days"."""
+        return exposure_words(self.indicator.unit)
 
     @property
     def raw_interval(self) -> Interval | None:

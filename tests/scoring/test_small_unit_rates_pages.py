@@ -40,7 +40,7 @@ def test_a_small_wards_high_falls_rate_is_pulled_towards_the_other_wards(
     [(flag, row)] = _rows(html)
     assert flag == "not_flagged"
     assert "12.00<br>" in row
-    assert "3 / 250 exposure" in row
+    assert "3 in 250 exposure" in row  # W1 has no unit to name its bed days
     assert re.search(r'data-testid="eb-estimate">4\.38<', row)
     assert "average of 11: 4.20; pulled 98% of the way" in row
     assert "above 12.00, the minimum standard" in row
@@ -103,6 +103,13 @@ def test_a_small_practices_rate_is_estimated_on_its_scorecard(
     assert p_worse >= 0.9
     assert flag == "probably_worse"
     assert "rate per 1,000 registered patients" in row
+    assert "2 in 100 registered patients" in row
+    # The 95% credible interval of Gamma(124, 10,200), per 1,000: each end, rounded to 2 places,
+    # brackets its quantile. P(Gamma(124, 1) ≤ y) = 1 − P(Poisson(y) ≤ 123).
+    low, high = map(float, re.search(r"95% interval ([\d.]+)–([\d.]+)<", row).groups())
+    for end, q in ((low, 0.025), (high, 0.975)):
+        below, above = (10.2 * (end + step) for step in (-0.005, 0.005))
+        assert 1 - _poisson_cdf(123, below) <= q <= 1 - _poisson_cdf(123, above)
     assert re.search(r'data-testid="eb-estimate">12\.16<', row)
     assert re.search(rf'data-testid="eb-probability">{100 * p_worse:.0f}%<', row)
     assert "above 10.00, the lower threshold (no points above it)" in row
