@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 CODE = "PCQF"
 YEAR = "2025/26"
 # QOF Scotland 2015/16 indicators whose disease group has a register in the demo practices.
-CHOSEN = ("AF007(S)", "AST003(S)", "CHD002(S)", "COPD003(S)", "DM002(S)", "DM007(S)")
-CHOSEN += ("HYP006(S)", "MH003(S)")
+CHOSEN = "AF007(S) AST003(S) CHD002(S) COPD003(S) DM002(S) DM007(S) HYP006(S) MH003(S)".split()
 HIGH_PRACTICE = 7  # the practice (by position) that excepts many patients…
 HIGH_INDICATOR = "DM007(S)"  # …on this indicator
 HIGH_RATE = 0.26
