@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import Integer, func, select
 
 from qframe.dbtypes import ExactDecimal
-
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.measurements.models import Measurement

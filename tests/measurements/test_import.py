@@ -205,7 +205,9 @@ def test_a_stale_form_is_refused_instead_of_overwriting(db, tree, aqf, lead):
 
 
 def test_decimal_values_equal_in_value_are_not_a_change(db, tree, aqf, lead):
-    import_csv(lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,400,,,,,,400.5"), today=TODAY)
+    import_csv(
+        lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,400,,,,,,400.5"), today=TODAY
+    )
     outcome = import_csv(
         lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,400,,,,,,400.50"), today=TODAY
     )
