@@ -149,6 +149,8 @@ def funnel_context(
         "method_words": "" if family is None else family.method_words,
         "percent": kind.shown_as == "percent",
         "count_word": "of" if kind.within_denominator else "in",
+        "ratio": kind.expected,  # observed and expected counts, a ratio to 2 places
+        "places": 2 if kind.expected else 1,
         "no_data": [o for o, s in rows if not s.size or s.achievement is None],
     }
 
