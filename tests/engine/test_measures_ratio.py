@@ -53,9 +53,8 @@ def test_impossible_counts_are_refused(observed, expected, message):
 
 
 def test_the_interval_is_the_exact_poisson_interval_over_expected():
-    # Published: the exact 95% interval for a Poisson count of 30 is 20.24 to 42.83 (e.g.
-    # the Garwood table in Ulm 1990, or R's poisson.test(30)). With 25 expected, the ratio
-    # 1.20 has 20.24/25 = 0.81 to 42.83/25 = 1.71.
+    # Tabulated exact (Garwood) 95% limits for a Poisson count of 30: 20.24 to 42.83. With
+    # 25 expected, the ratio 1.20 has 20.24/25 = 0.81 to 42.83/25 = 1.71.
     interval = measure_interval("ratio", 30, None, None, expected=25.0)
     assert interval is not None
     assert interval.value == pytest.approx(1.2)
@@ -80,16 +79,20 @@ def test_the_ratio_family_flags_around_one_with_a_reference_populations_spread()
     # Three trusts (too few to estimate τ²): without a reference the limits are provisional.
     counts, expected = [400, 520, 395], [400.0, 400.0, 410.0]
     alone = family.flag(counts, expected, ["A", "B", "C"], "lower_is_better", None, None)
-    assert alone.provisional and alone.target == 1.0
+    assert alone.provisional
+    assert alone.target == 1.0
     # 520 deaths where 400 were expected: P(X >= 520 | 400) is far below 0.001 (99.8%).
     assert _upper_tail(520, 400.0) < 0.001
     assert alone.flags == ("within", "alarm", "within")
     # With a reference population's τ² the limits are log-normal and no longer provisional:
-    # 1.30 is log 1.30 = 0.262 from 0; the 99.8% half-width is 3.0902 × √(1/400 + 0.002) = 3.0902 × 0.06708 = 0.2073.
+    # 1.30 is log 1.30 = 0.262 from 0; the 99.8% half-width is 3.0902 × √(1/400 + 0.002)
+    # = 3.0902 × 0.06708 = 0.2073.
     ref = Reference(1.0, 0.002, "qframe")
     referred = family.flag(counts, expected, ["A", "B", "C"], "lower_is_better", None, ref)
-    assert not referred.provisional and referred.basis == "qframe"
-    assert referred.tau2 == 0.002 and referred.flags[1] == "alarm"
+    assert not referred.provisional
+    assert referred.basis == "qframe"
+    assert referred.tau2 == 0.002
+    assert referred.flags[1] == "alarm"
     assert math.log(520 / 400) > Z998 * math.sqrt(1 / 400 + 0.002)
     # Its limits at 400 expected are exactly that half-width either side of 1 on the log scale.
     low, high = family.limits(1.0, 0.002, 400.0, Z998, 1.0)

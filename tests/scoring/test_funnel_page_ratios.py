@@ -92,7 +92,8 @@ def test_every_ratio_point_sits_where_its_table_row_says(ratio_html):
     assert flags["Riverside"] in ("better_alarm", "better_alert")
     assert flags["Larch"] == "small_numbers"
     assert "not assessed" not in html.lower()
-    assert "Ashdown</strong>" in html and "780 observed, 600.0 expected" in html
+    assert "Ashdown</strong>" in html
+    assert "780 observed, 600.0 expected" in html
 
 
 def test_a_ratio_row_shows_its_exact_poisson_interval(ratio_html):
