@@ -103,4 +103,4 @@ def test_a_ratio_row_shows_its_exact_poisson_interval(ratio_html):
     # = 836.7. Over 600 expected: 1.210 to 1.395, so the ratio 1.30 shows 1.21–1.39.
     row = re.search(r'data-name="Ashdown">.*?</tr>', ratio_html)
     assert row is not None
-    assert "<td class=\"num\">1.30</td><td class=\"num\">1.21–1.39</td>" in row.group(0)
+    assert '<td class="num">1.30</td><td class="num">1.21–1.39</td>' in row.group(0)
