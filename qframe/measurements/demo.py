@@ -22,6 +22,7 @@ from sqlalchemy import select
 from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
+from qframe.measurements.demo_benchmark import ratio_benchmark
 from qframe.measurements.models import CollectionWindow, Declaration
 from qframe.measurements.rows import (
     LEVEL_KINDS,
@@ -119,6 +120,12 @@ class _Maker:
             if ind.data_source != "submitted":
                 computed += self._computed(iref, members, refs, periods[kind])
                 continue
+            if measure_type(ind.measure).expected and fw.setting == "acute" and bad_trust:
+                units = ratio_benchmark(fw, ind, periods[kind]) // max(1, len(periods[kind]))
+                self.struggling.append(
+                    f"{fw.code}: {bad_trust.name}, {ind.code} about 1.30 (reference: a "
+                    f"synthetic England benchmark of {units} trusts a quarter)"
+                )
             for org in members:
                 for i, spec in enumerate(periods[kind]):
                     if spec == open_month and org.id in late:
