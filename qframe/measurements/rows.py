@@ -17,6 +17,8 @@ FIELDS = COLUMNS + OPTIONAL
 # the columns above.
 STRATUM = ("weight", "expected")
 COUNTS = ("numerator", "denominator", "exclusions")
+# What the entry forms read: the optional columns and a ratio's expected count.
+FORM_FIELDS = (*OPTIONAL, "expected")
 # What a stored value consists of, in the order of `ValidRow.values`.
 VALUE_FIELDS = (
     "numerator", "denominator", "exclusions", "value", "weight", "expected", "missing_reason",
