@@ -1,0 +1,41 @@
+"""The entry form for a ratio (SHMI, AQF-E05): observed and expected counts are typed in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from qframe.measurements.models import Measurement
+
+
+def _shmi(framework):  # type: ignore[no-untyped-def]
+    return next(i for i in framework.indicators if i.code == "AQF-E05")
+
+
+def test_the_grid_offers_observed_and_expected_for_a_ratio(client, tree, aqf, login_as):
+    login_as("provider_lead", [tree.trust_a])
+    body = client.get(f"/measurements/orgs/{tree.trust_a.id}").get_data(as_text=True)
+    shmi = _shmi(aqf).id
+    assert f'name="f{shmi}-numerator"' in body
+    assert f'name="f{shmi}-expected"' in body
+    assert f'name="f{shmi}-denominator"' not in body
+    assert f'name="f{shmi}-value"' not in body
+
+
+def test_the_form_stores_a_ratio_and_explains_a_bad_expected_count(db, client, tree, aqf, login_as):
+    login_as("provider_lead", [tree.trust_a])
+    url = f"/measurements/orgs/{tree.trust_a.id}/indicators/{_shmi(aqf).id}"
+    bad = client.post(url, data={"period": "2025/26 Q1", "numerator": "412", "expected": "0"})
+    assert bad.status_code == 422
+    assert f'id="f{_shmi(aqf).id}-expected-error"' in bad.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Measurement)) == 0
+    good = client.post(url, data={"period": "2025/26 Q1", "numerator": "412", "expected": "401.25"})
+    assert good.status_code == 302
+    saved = db.session.scalars(select(Measurement)).one()
+    assert (saved.numerator, saved.expected, saved.value) == (412, Decimal("401.25"), None)
+    # The page then reads 412 / 401.25 = 1.03 (to 2 places) with both counts.
+    page = client.get(
+        f"/measurements/orgs/{tree.trust_a.id}", query_string={"period": "2025/26 Q1"}
+    ).get_data(as_text=True)
+    assert "<strong>1.03</strong> (412 observed / 401.25 expected)" in page
