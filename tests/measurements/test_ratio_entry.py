@@ -39,3 +39,30 @@ def test_the_form_stores_a_ratio_and_explains_a_bad_expected_count(db, client, t
         f"/measurements/orgs/{tree.trust_a.id}", query_string={"period": "2025/26 Q1"}
     ).get_data(as_text=True)
     assert "<strong>1.03</strong> (412 observed / 401.25 expected)" in page
+
+
+def test_the_api_takes_and_gives_back_a_ratios_expected_count(db, client, tree, aqf, make_user):
+    from qframe.auth.services import issue_api_token
+
+    user = make_user("provider_lead", [tree.trust_a])
+    headers = {"Authorization": f"Bearer {issue_api_token(None, user, 'feed')}"}
+    db.session.commit()
+    row = {"org_code": tree.trust_a.code, "indicator_code": "AQF-E05", "period": "2025/26 Q1"}
+    bad = client.post(
+        "/api/v1/measurements",
+        json={"framework": "AQF", "measurements": [row | {"numerator": 412, "expected": "-1"}]},
+        headers=headers,
+    )
+    assert bad.status_code == 422
+    problems = bad.get_json()["problems"]
+    assert ("bad_expected", "measurements[0].expected") in {
+        (p["code"], p["column"]) for p in problems
+    }
+    good = client.post(
+        "/api/v1/measurements",
+        json={"framework": "AQF", "measurements": [row | {"numerator": 412, "expected": "401.25"}]},
+        headers=headers,
+    )
+    assert good.status_code == 200, good.get_json()
+    listed = client.get("/api/v1/measurements?indicator=AQF-E05", headers=headers).get_json()
+    assert [(m["numerator"], m["expected"]) for m in listed["items"]] == [(412, "401.25")]
