@@ -219,7 +219,7 @@ def export(org_id: int):
     ).all()
     return csv_download(
         f"{org.code}-{framework.code}-measurements.csv",
-        FIELDS,
+        (*FIELDS, "expected"),  # a ratio's expected count, so a download imports again
         (
             [
                 org.code,
@@ -231,6 +231,7 @@ def export(org_id: int):
                 m.value,
                 m.missing_reason or "",
                 m.comment or "",
+                m.expected,
             ]
             for m, code, label in rows
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -66,3 +67,16 @@ def test_the_api_takes_and_gives_back_a_ratios_expected_count(db, client, tree, 
     assert good.status_code == 200, good.get_json()
     listed = client.get("/api/v1/measurements?indicator=AQF-E05", headers=headers).get_json()
     assert [(m["numerator"], m["expected"]) for m in listed["items"]] == [(412, "401.25")]
+
+
+def test_a_downloaded_ratio_imports_again_unchanged(db, client, tree, aqf, login_as):
+    from qframe.measurements.services import import_csv
+
+    lead = login_as("provider_lead", [tree.trust_a])
+    header = "org_code,indicator_code,period,numerator,expected"
+    data = f"{header}\n{tree.trust_a.code},AQF-E05,2025/26 Q1,412,401.250\n".encode()
+    import_csv(lead, aqf, data, today=date(2026, 5, 15))
+    text = client.get(f"/measurements/orgs/{tree.trust_a.id}/measurements.csv").get_data()
+    assert text.decode().splitlines()[1].endswith(",412,,,,,,401.250")
+    again = import_csv(lead, aqf, text, today=date(2026, 5, 15))
+    assert (again.unchanged, again.updated, again.created) == (1, 0, 0)
