@@ -47,6 +47,7 @@ class Column:
     rolled: list[bool]
     scored: ScoredColumn | None = None
     flags: list[str | None] = field(default_factory=list)
+    ratio: bool = False  # each observation's value is an expected count (a ratio type)
 
 
 def calculate(

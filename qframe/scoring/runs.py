@@ -156,7 +156,8 @@ def _columns(
                 found = below.get(org)
                 obs.append(MISSING if found is None else found)
                 flags.append(found is not None)
-        columns.append(Column(indicator.id, orgs, obs, flags))
+        ratio = measure_type(indicator.measure).expected
+        columns.append(Column(indicator.id, orgs, obs, flags, ratio=ratio))
     return columns
 
 

@@ -13,7 +13,7 @@ from qframe.scoring.models import ProviderScore, Score, ScoreRun
 CHUNK = 10_000
 SCORE_COLUMNS = (
     "run_id", "organisation_id", "indicator_id", "numerator", "denominator", "achievement",
-    "points", "max_points", "status", "breach", "funnel_flag", "rolled_up",
+    "points", "max_points", "status", "breach", "funnel_flag", "rolled_up", "expected",
 )  # fmt: skip
 
 
@@ -64,13 +64,15 @@ def write_scores(
         scored, indicator = column.scored, column.indicator
         assert scored is not None  # noqa: S101 - calculate() has run
         top = maxima[indicator]
+        # A ratio's expected count rides in the observation's value place (scoring.inputs).
+        ratio = column.ratio
         rows = zip(
             column.orgs, column.obs, scored.achievement, scored.points, scored.status,
             scored.breach, column.flags, column.rolled, strict=True,
         )  # fmt: skip
         for org, obs, achieved, earned, status, breach, flag, rolled in rows:
             append((run_id, org, indicator, obs[0], obs[1], achieved, earned, top, status,
-                    breach, flag, rolled))  # fmt: skip
+                    breach, flag, rolled, obs[2] if ratio else None))  # fmt: skip
             if len(pending) == CHUNK:
                 writer.write(pending)
                 pending = []

@@ -26,9 +26,10 @@ def flag_column(
     if family is None:
         return {}
     obs = column.obs
+    size = 2 if measure_type(spec.measure).expected else 1  # a ratio's size: its expected count
     result = funnel_family(family).flag(
         [obs[i][0] for i in indexes],
-        [obs[i][1] for i in indexes],
+        [obs[i][size] for i in indexes],
         [str(column.orgs[i]) for i in indexes],
         spec.polarity,
         spec.min_denominator,

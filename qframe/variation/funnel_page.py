@@ -56,6 +56,12 @@ class FunnelCell(NamedTuple):
     denominator: int | None
     achievement: float | None
     funnel_flag: str | None
+    expected: float | None = None  # a ratio's expected count (its size on the funnel)
+
+    @property
+    def size(self) -> float | None:
+        """Where the point sits on the funnel's x axis: the denominator, or expected count."""
+        return self.denominator if self.expected is None else self.expected
 
 
 def funnel_context(
@@ -64,8 +70,8 @@ def funnel_context(
     """Template context for the funnel page (chart, outliers by side, filtered table)."""
     # plain columns, not entities: a national indicator has 7,000 rows
     rows = [
-        (FunnelOrg(oid, name, code), FunnelCell(x, n, achievement, flag))
-        for oid, name, code, x, n, achievement, flag in db.session.execute(
+        (FunnelOrg(oid, name, code), FunnelCell(x, n, achievement, flag, e))
+        for oid, name, code, x, n, achievement, flag, e in db.session.execute(
             select(
                 Organisation.id,
                 Organisation.name,
@@ -74,6 +80,7 @@ def funnel_context(
                 Score.denominator,
                 Score.achievement,
                 Score.funnel_flag,
+                Score.expected,
             )  # fmt: skip
             .join(Score, Score.organisation_id == Organisation.id)
             .where(
@@ -86,14 +93,14 @@ def funnel_context(
         )
     ]
     stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
-    plotted = [(o, s) for o, s in rows if s.denominator and s.achievement is not None]
+    plotted = [(o, s) for o, s in rows if s.size and s.achievement is not None]
     multiplier = float(indicator.multiplier) if indicator.multiplier is not None else 1.0
     chart = None
     kind = measure_type(indicator.measure)
     family = None if kind.funnel_family is None else funnel_family(kind.funnel_family)
     if family is not None and plotted and stat.get("target"):
         chart = funnel_plot(
-            [FunnelPoint(o.name, float(s.denominator or 0), float(s.achievement or 0.0),
+            [FunnelPoint(o.name, float(s.size or 0), float(s.achievement or 0.0),
                          s.funnel_flag or "within") for o, s in plotted],
             indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
@@ -117,8 +124,14 @@ def funnel_context(
         and (not query or query.lower() in o.name.lower() or query.lower() in o.code.lower())
     ]
     table = [  # intervals for the rows listed only
-        (o, s, result_interval(indicator.measure, s.numerator, s.denominator, indicator.multiplier))
-        for o, s in matching[:MAX_ROWS]
+        (
+            o,
+            s,
+            result_interval(
+                indicator.measure, s.numerator, s.denominator, indicator.multiplier, s.expected
+            ),
+        )
+        for o, s in matching[:MAX_ROWS]  # fmt: skip
     ]
     return {
         "rows": rows,
@@ -136,7 +149,9 @@ def funnel_context(
         "method_words": "" if family is None else family.method_words,
         "percent": kind.shown_as == "percent",
         "count_word": "of" if kind.within_denominator else "in",
-        "no_data": [o for o, s in rows if not s.denominator or s.achievement is None],
+        "ratio": kind.expected,  # observed and expected counts, a ratio to 2 places
+        "places": 2 if kind.expected else 1,
+        "no_data": [o for o, s in rows if not s.size or s.achievement is None],
     }
 
 
