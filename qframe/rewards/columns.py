@@ -8,13 +8,14 @@ Decimal product is exact (tests/rewards/test_columns.py compares both on random 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import batched
+from itertools import batched, compress, count
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
-from qframe.rawsql import stream_rows
+from qframe.rawsql import stream_batches
 from qframe.rewards.explain import basis_codes, explain_terms
 from qframe.rewards.inputs import HUNDRED, Facts, cap_terms, facts_statement, weight_of
 from qframe.rewards.policy import Policy
@@ -38,9 +39,11 @@ class Columns(NamedTuple):
     gates: list[Decimal]
 
 
-def provider_rows(score_run_id: int, commissioner_id: int | None) -> Iterator[tuple[Any, ...]]:
-    """The rows `provider_facts` reads, as the driver's tuples, streamed a batch at a time."""
-    return stream_rows(facts_statement(score_run_id, commissioner_id), BATCH)
+def provider_batches(
+    score_run_id: int, commissioner_id: int | None
+) -> Iterator[Sequence[tuple[Any, ...]]]:
+    """The rows `provider_facts` reads, as lists of the driver's tuples, a batch at a time."""
+    return stream_batches(facts_statement(score_run_id, commissioner_id), BATCH)
 
 
 def _weights(
@@ -98,12 +101,18 @@ def _caps(
 
 
 def build_columns(rows: Iterable[tuple[Any, ...]], policy: Policy, pot_pence: int) -> Columns:
-    """`build_terms` as columns: the policy's weight, cap, floor and gate for every provider.
+    """`build_terms` as columns: the policy's weight, cap, floor and gate for every provider."""
+    return columns_of_batches(batched(rows, BATCH), policy, pot_pence)
 
-    The rows are taken a batch at a time, so a streamed read never holds them all at once."""
+
+def columns_of_batches(
+    batches: Iterable[Sequence[tuple[Any, ...]]], policy: Policy, pot_pence: int
+) -> Columns:
+    """`build_columns` from rows that come a batch at a time (a streamed read never holds
+    them all at once)."""
     columns = Columns([], [], [], [], [], [], [], [], [])
     floor, gate = policy.floor_pence, policy.breach_gate
-    for batch in batched(rows, BATCH):
+    for batch in batches:
         weights, notes = _weights(batch, policy)
         caps, bases = _caps(batch, policy, pot_pence)
         breaches = [row[7] for row in batch]
@@ -123,17 +132,19 @@ def explained(
     reasons: Sequence[str],
     rate_pounds: float,
     policy: Policy,
-) -> Iterator[str]:
-    """Each line's stored explanation, in order, made as the rows are written (not held): a
-    code for what set the cap (the words are made from the line's numbers when shown), or the
-    words themselves where the numbers cannot say it (no weight, or a cap set otherwise)."""
-    codes = basis_codes(policy)
+) -> list[str]:
+    """Each line's stored explanation, in order: a code for what set the cap (the words are
+    made from the line's numbers when shown), or the words themselves where the numbers cannot
+    say it (no weight, or a cap set otherwise). The codes are looked up for the whole column
+    at C speed (shared strings, so the list holds references only); only the lines that need
+    words pass through Python one by one."""
     c = columns
-    for paid, reason, weight, cap, floor, gate, breaches, basis, note in zip(
-        amounts, reasons, c.weights, c.caps, c.floors, c.gates, c.breaches, c.bases, c.notes,
-        strict=True,
-    ):  # fmt: skip
-        code = codes.get(basis) if reason != "ineligible" else None
-        yield code or explain_terms(
-            paid, reason, weight, cap, floor, gate, breaches, basis, note, rate_pounds
-        )
+    stored: list[str | None] = list(map(basis_codes(policy).get, c.bases))
+    for i in list(compress(count(), map("ineligible".__eq__, reasons))):
+        stored[i] = None
+    for i in list(compress(count(), map(operator.not_, stored))):
+        stored[i] = explain_terms(
+            amounts[i], reasons[i], c.weights[i], c.caps[i], c.floors[i], c.gates[i],
+            c.breaches[i], c.bases[i], c.notes[i], rate_pounds,
+        )  # fmt: skip
+    return cast(list[str], stored)
