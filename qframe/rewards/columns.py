@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import batched, compress, count
+from itertools import batched, compress, count, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -83,6 +83,25 @@ def _caps(
     exact_below = 10 ** (DECIMAL_DIGITS - len(percent.as_tuple().digits))
     by_contract = f"{percent}% of its contract value"
     below = "its entitlement, which is below the contract cap"
+    contracts = list(map(itemgetter(2), rows))
+    entitlements = list(map(itemgetter(5), rows))
+    missing = entitlements.count(None)
+    if (
+        contracts
+        and contracts.count(None) == 0
+        and 0 <= min(contracts)
+        and max(contracts) < exact_below
+        and missing in (0, len(rows))
+    ):
+        # every contract in the exact range and the entitlements all there or all missing:
+        # the same integers as the loop below, a whole column at a time (map: C speed)
+        ratio = map(operator.mul, contracts, repeat(numerator))
+        contract_caps = list(map(operator.floordiv, ratio, repeat(denominator)))
+        if missing:
+            return contract_caps, [by_contract] * len(rows)
+        lower = list(map(operator.lt, entitlements, contract_caps))
+        caps = list(map(min, entitlements, contract_caps))
+        return caps, list(map({True: below, False: by_contract}.__getitem__, lower))
     for row in rows:
         contract, entitlement = row[2], row[5]
         if contract is not None and 0 <= contract < exact_below:

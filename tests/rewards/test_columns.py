@@ -52,8 +52,20 @@ ROWS = st.lists(
 )
 
 
+# every contract recorded and the entitlements all there or all missing: the caps are then
+# worked out a whole column at a time, which this checks against build_terms as well
+WHOLE_COLUMNS = st.integers(1, 20).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 10**30), min_size=n, max_size=n),
+        st.lists(st.floats(0, 1000, allow_nan=False), min_size=n, max_size=n),
+        st.one_of(st.just([None] * n), st.lists(st.integers(0, 10**16), min_size=n, max_size=n)),
+        st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    ).map(lambda c: [(k, p, 1000.0, e, b) for k, p, e, b in zip(*c, strict=True)])
+)
+
+
 @settings(max_examples=300, deadline=None, database=None)
-@given(ROWS, POLICIES, st.integers(1, 10**14))
+@given(st.one_of(ROWS, WHOLE_COLUMNS), POLICIES, st.integers(1, 10**14))
 def test_columns_hold_the_terms_build_terms_makes(rows, policy_data, pot):
     policy = parse_policy(policy_data)
     raw = [
