@@ -31,7 +31,13 @@ from qframe.notifications import events
 from qframe.optimiser import Allocation, InfeasibleAllocation, SolverFailed, allocate_columns
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
-from qframe.rewards.columns import Columns, columns_of_batches, explained, provider_batches
+from qframe.rewards.columns import (
+    Columns,
+    columns_of_batches,
+    explained,
+    fields_for,
+    provider_batches,
+)
 from qframe.rewards.models import AllocationLine, AllocationRun
 from qframe.rewards.policy import Policy
 from qframe.rewards.splits import credit_service_lines, write_splits
@@ -165,7 +171,9 @@ def _propose(
     if existing is not None:
         return Proposal(existing, created=False)
     echo(f"Reading the final scores (version {score.version})")
-    terms = columns_of_batches(provider_batches(score.id, owner_id), policy, pot_pence)
+    fields = fields_for(policy)
+    rows = provider_batches(score.id, owner_id, fields)
+    terms = columns_of_batches(rows, policy, pot_pence, fields)
     if not terms.keys:
         raise DomainError(f"No provider has final scores for {framework.code} {period.label}")
     run = AllocationRun(

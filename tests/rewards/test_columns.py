@@ -20,7 +20,7 @@ from qframe.errors import ValidationFailed
 from qframe.optimiser import InfeasibleAllocation, Recipient, allocate_rewards
 from qframe.optimiser.reasons import reason_for, reasons
 from qframe.optimiser.recipients import check_allocation_columns, check_allocation_inputs
-from qframe.rewards.columns import build_columns
+from qframe.rewards.columns import build_columns, columns_of_batches, fields_for
 from qframe.rewards.explain import explain
 from qframe.rewards.inputs import Facts, build_terms, provider_facts
 from qframe.rewards.models import AllocationLine
@@ -83,6 +83,10 @@ def test_columns_hold_the_terms_build_terms_makes(rows, policy_data, pot):
     assert columns.notes == [t.weight_note for t in terms]
     assert columns.floors == [t.recipient.floor_pence for t in terms]
     assert [str(g) for g in columns.gates] == [str(t.recipient.gate) for t in terms]
+    # a run reads only the fields its weight needs: the same columns from those rows
+    fields = fields_for(policy)
+    narrow = [tuple(row[Facts._fields.index(f)] for f in fields) for row in raw]
+    assert columns_of_batches([narrow], policy, pot, fields) == columns
 
 
 RECIPIENTS = st.lists(
