@@ -71,7 +71,7 @@ def report(
         f"{label}: qframe {ours.cpu:.{d}f} s CPU ({ours.wall:.{d}f} s wall, {ours.how} "
         f"{ours.peak_mib:.0f} MiB, +{ours.grew_mib:.0f} during the call) | limit ({limit_label}) "
         f"{limit.cpu:.{d}f} s CPU ({limit.wall:.{d}f} s wall, {limit.peak_mib:.0f} MiB, "
-        f"+{limit.grew_mib:.0f}) | ratio {ratio:.{d - 1}f}x"
+        f"+{limit.grew_mib:.0f}) | ratio {ratio:.{min(d - 1, 2)}f}x"
     )
 
 
@@ -93,3 +93,10 @@ def closed_form_arrays(slopes: Any, room: Any, budget: float) -> tuple[float, An
         k = int(np.searchsorted(total_at, budget))
         rate = float((budget - capped_before[k]) / slope_from[k])
     return rate, np.minimum(u, rate * a) * live
+
+
+def measure_median[T](action: Callable[[], T], repeat: int) -> Measured[T]:
+    """`measure` run `repeat` times: the run with the median CPU seconds (for calls of a few
+    milliseconds, where one run is mostly noise on a shared machine)."""
+    runs = sorted((measure(action) for _ in range(repeat)), key=lambda m: m.cpu)
+    return runs[len(runs) // 2]
