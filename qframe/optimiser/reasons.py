@@ -60,7 +60,11 @@ def reasons(
     chosen = np.select(
         [zero, shut | (below & (rate > 0) & ~at_cap & (paid < cap).astype(bool)),
          (floor > 0).astype(bool) & at_floor, at_cap],
-        ["ineligible", "gated", "floored", "capped"],
-        "share",
+        [0, 1, 2, 3],
+        4,
     )  # fmt: skip
-    return chosen.tolist()  # type: ignore[no-any-return]
+    # the five words as shared strings: a reference per line, not a new string per line
+    return list(map(_WORDS.__getitem__, chosen.tolist()))
+
+
+_WORDS: tuple[Reason, ...] = ("ineligible", "gated", "floored", "capped", "share")

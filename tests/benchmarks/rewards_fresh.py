@@ -7,7 +7,8 @@ collects garbage, resets the peak resident set (VmHWM) and runs one side once:
 
 - "qframe": `propose_run` (read, build, solve, round, explain, store);
 - "limit": one plain read, the closed form in numpy, pence by rounding down, one executemany
-  into the same lines table (no explanation text, no largest remainder, no checks).
+  into the same lines table (no explanation text, no largest remainder, no checks), with the
+  cyclic garbage collector paused as `propose_run` pauses it.
 
 It prints one JSON line: CPU and wall seconds, the resident set when the call started, the
 peak during the call, and (qframe) what was stored and the largest |LP - closed form|, checked
@@ -28,6 +29,7 @@ from sqlalchemy import func, insert, select
 
 from qframe.app import create_app
 from qframe.extensions import db
+from qframe.gcpause import collector_paused
 from qframe.optimiser import Recipient, closed_form_allocation
 from qframe.orgs.models import Organisation
 from qframe.rewards.models import AllocationLine, AllocationRun
@@ -136,7 +138,9 @@ def main(side: str, n: int, directory: str) -> dict[str, object]:
         db.session.commit()
         gc.collect()
         if side == "limit":
-            measured = measure(lambda: limit(framework, period, score_run_id, pot))
+            # the limit runs with the garbage collector paused too, as propose_run does
+            with collector_paused():
+                measured = measure(lambda: limit(framework, period, score_run_id, pot))
             db.session.commit()
             out: dict[str, object] = {"lines": measured.result}
         else:
