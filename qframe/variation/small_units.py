@@ -8,6 +8,7 @@ has none, its lower threshold (below it no points are earned), and the page name
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -153,12 +154,34 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
     """Indicator id → the practice's estimate against every practice in the run."""
     if org.kind != "primary_care":
         return {}
-    priors = _run_priors(run)
     indicators = {i.id: i for i in run.framework.indicators}
     views: dict[int, SmallUnitView] = {}
+    for indicator_id, (prior, peers, shrunk) in _practice_shrunk(run, org.id, indicators).items():
+        indicator = indicators[indicator_id]
+        bar, name = bar_of(indicator)
+        views[indicator_id] = SmallUnitView(
+            indicator, run.period.label, peers, prior, shrunk, bar, name
+        )
+    return views
+
+
+def _practice_shrunk(
+    run: ScoreRun, org_id: int, indicators: dict[int, Indicator]
+) -> dict[int, tuple[BetaPrior | None, int, Shrunk | None]]:
+    # Kept per run and practice, as the priors are (see below): 75 posteriors' quantiles are
+    # most of a national scorecard's time, and they follow from the run's scores alone (and
+    # the indicators' bars, fixed once a framework is published and scored).
+    key = (run.id, run.created_at, org_id)
+    with _SHRUNK_LOCK:
+        found = _SHRUNK.get(key)
+        if found is not None:
+            _SHRUNK.move_to_end(key)
+            return found
+    priors = _run_priors(run)
+    found = {}
     for indicator_id, x, n in db.session.execute(
         select(Score.indicator_id, Score.numerator, Score.denominator).where(
-            Score.run_id == run.id, Score.organisation_id == org.id, Score.denominator > 0
+            Score.run_id == run.id, Score.organisation_id == org_id, Score.denominator > 0
         )
     ):
         if indicator_id not in priors or indicator_id not in indicators:
@@ -166,8 +189,13 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
         if x is None or n is None or not 0 <= x <= n:
             continue
         prior, peers = priors[indicator_id]
-        views[indicator_id] = _view(indicators[indicator_id], run.period.label, x, n, prior, peers)
-    return views
+        view = _view(indicators[indicator_id], run.period.label, x, n, prior, peers)
+        found[indicator_id] = (view.prior, peers, view.shrunk)
+    with _SHRUNK_LOCK:
+        _SHRUNK[key] = found
+        while len(_SHRUNK) > _SHRUNK_KEPT:
+            _SHRUNK.popitem(last=False)
+    return found
 
 
 # A run's scores are written once, when it is made (a new score is a new run), so the peers'
@@ -175,6 +203,11 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
 # The key carries the creation time too, because a rolled-back run's id can be used again.
 _PRIORS: OrderedDict[tuple[Any, ...], dict[int, tuple[BetaPrior | None, int]]] = OrderedDict()
 _PRIORS_KEPT = 8
+_SHRUNK: OrderedDict[tuple[Any, ...], dict[int, tuple[BetaPrior | None, int, Shrunk | None]]] = (
+    OrderedDict()
+)
+_SHRUNK_KEPT = 512  # practices' estimates (about 20 KB each)
+_SHRUNK_LOCK = threading.Lock()
 
 
 def _run_priors(run: ScoreRun) -> dict[int, tuple[BetaPrior | None, int]]:
