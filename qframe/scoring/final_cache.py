@@ -3,8 +3,10 @@
 A final run never changes (its scores are written once and finalising only fixes them), so a
 page built from it can be kept under a key of everything that shapes it: the run's stamp (its
 id with its creation and finalisation times: an id alone can be reused after a rollback), the
-viewer's scope, and the page's own filters. Provisional runs are never kept. Each cache is a
-small least-recently-used map; clear_final_caches() forgets every one (tests, benchmarks).
+viewer's scope, and the page's own filters. A provisional run's value is kept only when the
+page gives a fingerprint: something read fresh on every request that changes whenever what the
+value is built from changes (e.g. counts and sums of the scores drawn), which joins the key.
+Each cache is a small least-recently-used map; clear_final_caches() forgets every one.
 """
 
 from __future__ import annotations
@@ -38,11 +40,18 @@ class FinalRunCache[T]:
         self._lock = threading.Lock()
         _CACHES.append(self)
 
-    def fetch(self, run: ScoreRun, key: Hashable, build: Callable[[], T]) -> T:
-        """The kept value for (run, key), else build() (kept only when the run is final)."""
-        if not run.is_final:
+    def fetch(
+        self,
+        run: ScoreRun,
+        key: Hashable,
+        build: Callable[[], T],
+        fingerprint: Callable[[], Hashable] | None = None,
+    ) -> T:
+        """The kept value for (run, key), else build(); a provisional run's value is kept only
+        with a fingerprint, under it."""
+        if not run.is_final and fingerprint is None:
             return build()
-        full = (run_stamp(run), key)
+        full = (run_stamp(run), key, None if run.is_final or fingerprint is None else fingerprint())
         with self._lock:
             found = self._kept.get(full)
             if found is not None:
