@@ -168,10 +168,19 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
 def _practice_shrunk(
     run: ScoreRun, org_id: int, indicators: dict[int, Indicator]
 ) -> dict[int, tuple[BetaPrior | None, int, Shrunk | None]]:
-    # Kept per run and practice, as the priors are (see below): 75 posteriors' quantiles are
-    # most of a national scorecard's time, and they follow from the run's scores alone (and
-    # the indicators' bars, fixed once a framework is published and scored).
-    key = (run.id, run.created_at, org_id)
+    # Kept per run and the practice's counts, as the run's priors are kept (see below): 75
+    # posteriors' quantiles are most of a national scorecard's time. The counts (and the bars)
+    # are read on every view and are part of the key: a changed count is a new key.
+    counts = tuple(
+        (indicator_id, x, n)
+        for indicator_id, x, n in db.session.execute(
+            select(Score.indicator_id, Score.numerator, Score.denominator)
+            .where(Score.run_id == run.id, Score.organisation_id == org_id, Score.denominator > 0)
+            .order_by(Score.indicator_id)
+        )
+    )
+    bars = tuple((i.id, bar_of(i), i.polarity) for i in indicators.values())
+    key = (run.id, run.created_at, org_id, counts, bars)
     with _SHRUNK_LOCK:
         found = _SHRUNK.get(key)
         if found is not None:
@@ -179,11 +188,7 @@ def _practice_shrunk(
             return found
     priors = _run_priors(run)
     found = {}
-    for indicator_id, x, n in db.session.execute(
-        select(Score.indicator_id, Score.numerator, Score.denominator).where(
-            Score.run_id == run.id, Score.organisation_id == org_id, Score.denominator > 0
-        )
-    ):
+    for indicator_id, x, n in counts:
         if indicator_id not in priors or indicator_id not in indicators:
             continue
         if x is None or n is None or not 0 <= x <= n:
