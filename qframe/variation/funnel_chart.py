@@ -161,8 +161,8 @@ def _label(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     centre: float,
 ) -> None:
-    """Name the most extreme outliers on both sides, skipping a name that would overlap one
-    already placed; the rest are counted (the page lists them all)."""
+    """Name the most extreme outliers on both sides, each where it overlaps no name already
+    placed, or not at all; those left out are counted (the page lists them all)."""
     xs, ys, values, sizes = arrays
     # The most extreme first: distance from the target relative to the 99.8% half-width.
     extreme = -np.abs(values[outliers] - centre) * np.sqrt(np.maximum(sizes[outliers], 1e-9))
@@ -172,16 +172,26 @@ def _label(
         if len(placed) == MAX_LABELS:
             break
         px, py, name = float(xs[i]), float(ys[i]), points.names[i]
-        # Near the right edge the name runs leftwards so it stays on the plot.
-        left = px > chart.right - 200
         width = CHAR_WIDTH * len(name)
-        x0 = px - 7 - width if left else px + 7
-        box = (x0, py - 6 - LABEL_HEIGHT, x0 + width, py - 6 + 2)
-        if any(_overlap(box, other) for other in placed):
-            continue
-        placed.append(box)
-        chart.labels.append((px - 7 if left else px + 7, py - 6, name, points.flags[i], left))
+        for left, dy in _places(px > chart.right - 200):
+            x0 = px - 7 - width if left else px + 7
+            box = (x0, py + dy - LABEL_HEIGHT, x0 + width, py + dy + 2)
+            if x0 < 0 or x0 + width > chart.width:
+                continue
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                chart.labels.append(
+                    (x0 + width if left else x0, py + dy, name, points.flags[i], left)
+                )
+                break
     chart.unlabelled = len(outliers) - len(chart.labels)
+
+
+def _places(near_right: bool) -> list[tuple[bool, float]]:
+    """Where a name may go, in order: beside the point on its side (leftwards near the right
+    edge, so it stays on the plot), above the point and then below it; then the other side."""
+    sides = (True, False) if near_right else (False, True)
+    return [(left, dy) for left in sides for dy in (-6.0, 14.0)]
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
