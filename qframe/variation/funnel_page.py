@@ -38,7 +38,7 @@ CACHE_SIZE = 24  # a national indicator's rows are about 2 MB
 class FunnelWhole:
     """Everything the page shows that does not depend on the table's filter or page."""
 
-    rows: list[FunnelRow]  # in code order
+    rows: list[tuple[Any, ...]]  # FunnelRow's fields as plain tuples, in code order
     chart: Funnel | None
     flagged: dict[str, list[FunnelRow]]  # the first LISTED (SMALL_LISTED) of each group
     counts: dict[str, int]  # rows in each group
@@ -114,7 +114,7 @@ def _fingerprint(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> 
     return tuple(raw_rows(stmt))
 
 
-def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[FunnelRow]:
+def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tuple[Any, ...]]:
     # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows
     stmt = _scores(
         run, indicator, level, user,
@@ -123,7 +123,7 @@ def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[Fu
     )  # fmt: skip
     rows = raw_rows(stmt)
     rows.sort(key=itemgetter(2))  # by code: quicker here than the database's sort
-    return rows  # type: ignore[return-value] (FunnelRow's fields, as plain tuples)
+    return rows
 
 
 def _whole(

@@ -67,7 +67,7 @@ class Table:
 
 
 def table_page(
-    rows: Sequence[FunnelRow], indicator: Indicator, args: Any, *, percent: bool
+    rows: Sequence[tuple[Any, ...]], indicator: Indicator, args: Any, *, percent: bool
 ) -> Table:
     """The page of the table the request asks for (show, q, page)."""
     show = args.get("show") or ("all" if len(rows) <= PAGE_ROWS else "outliers")
