@@ -31,7 +31,7 @@ LEVEL_KINDS = {"provider": PROVIDER_KINDS, "service_line": ("service_line",), "w
 GROUPS = ("alarm", "alert", "better_alarm", "better_alert", "small_numbers")
 LISTED = 10  # outliers of each kind named in the lists above the table (most extreme first)
 SMALL_LISTED = 50
-CACHE_SIZE = 24  # a national indicator's rows are about 2 MB
+CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 40 MB kept)
 
 
 @dataclass(frozen=True)
