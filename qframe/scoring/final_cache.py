@@ -32,7 +32,8 @@ def scope_key(user: Any) -> frozenset[int] | None:
 
 
 class FinalRunCache[T]:
-    """Values built from final runs, at most `size` of them, the least recently used going."""
+    """Values built from final runs (and fingerprinted provisional ones), at most `size` of
+    them, the least recently used going."""
 
     def __init__(self, size: int) -> None:
         self.size = size

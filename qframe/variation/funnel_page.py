@@ -2,9 +2,10 @@
 
 Every point and every table row come from the same stored Score (value and funnel flag), so
 the plot and the table cannot disagree; the filter only narrows the table. The plot, the
-outlier lists and the rows are worked out once per final run (qframe/scoring/final_cache.py,
-keyed by run, indicator, level and the viewer's scope); the table's filter and page are
-applied per request and only the rows on the page are written out (funnel_table.py).
+outlier lists and the rows are kept (qframe/scoring/final_cache.py) under run, indicator, level
+and the viewer's scope: a final run's as they are, a provisional run's under a fingerprint of
+its scores read on every view. The table's filter and page are applied per request and only the
+rows on the page are written out (funnel_table.py).
 """
 
 from __future__ import annotations
