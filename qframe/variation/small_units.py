@@ -10,6 +10,7 @@ beyond which no points are earned), and the page names which.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -198,23 +199,59 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
     """Indicator id → the practice's estimate against every practice in the run."""
     if org.kind != "primary_care":
         return {}
-    priors = _run_priors(run)
     indicators = {i.id: i for i in run.framework.indicators}
     views: dict[int, SmallUnitView] = {}
-    for indicator_id, x, n in db.session.execute(
-        select(Score.indicator_id, Score.numerator, Score.denominator).where(
-            Score.run_id == run.id, Score.organisation_id == org.id, Score.denominator > 0
+    kept = _practice_shrunk(run, org.id, indicators)
+    for indicator_id, (prior, peers, shrunk, scale) in kept.items():
+        indicator = indicators[indicator_id]
+        bar, name = bar_of(indicator)
+        views[indicator_id] = SmallUnitView(
+            indicator, run.period.label, peers, prior, shrunk, bar, name, scale
         )
-    ):
+    return views
+
+
+def _practice_shrunk(
+    run: ScoreRun, org_id: int, indicators: dict[int, Indicator]
+) -> dict[int, Kept]:
+    # Kept per run and the practice's counts, as the run's priors are kept (see below): 75
+    # posteriors' quantiles are most of a national scorecard's time. The counts (and the bars)
+    # are read on every view and are part of the key: a changed count is a new key.
+    # (sorted here: ORDER BY indicator_id leads SQLite to walk the run's (run, indicator)
+    # index, 525,000 rows, instead of the practice's 75)
+    counts = tuple(
+        sorted(
+            (indicator_id, x, n)
+            for indicator_id, x, n in db.session.execute(
+                select(Score.indicator_id, Score.numerator, Score.denominator).where(
+                    Score.run_id == run.id, Score.organisation_id == org_id, Score.denominator > 0
+                )
+            )
+        )
+    )
+    bars = tuple((i.id, bar_of(i), i.polarity) for i in indicators.values())
+    key = (run.id, run.created_at, org_id, counts, bars)
+    with _SHRUNK_LOCK:
+        found = _SHRUNK.get(key)
+        if found is not None:
+            _SHRUNK.move_to_end(key)
+            return found
+    priors = _run_priors(run)
+    found = {}
+    for indicator_id, x, n in counts:
         if indicator_id not in priors or indicator_id not in indicators:
             continue
-        counts = counts_of(indicators[indicator_id].measure, x, n)
-        if counts is None:
+        events = counts_of(indicators[indicator_id].measure, x, n)
+        if events is None:
             continue
-        x, n = counts
         prior, peers = priors[indicator_id]
-        views[indicator_id] = _view(indicators[indicator_id], run.period.label, x, n, prior, peers)
-    return views
+        view = _view(indicators[indicator_id], run.period.label, *events, prior, peers)
+        found[indicator_id] = (view.prior, peers, view.shrunk, view.scale)
+    with _SHRUNK_LOCK:
+        _SHRUNK[key] = found
+        while len(_SHRUNK) > _SHRUNK_KEPT:
+            _SHRUNK.popitem(last=False)
+    return found
 
 
 # A run's scores are written once, when it is made (a new score is a new run), so the peers'
@@ -222,6 +259,11 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
 # The key carries the creation time too, because a rolled-back run's id can be used again.
 _PRIORS: OrderedDict[tuple[Any, ...], dict[int, tuple[Prior | None, int]]] = OrderedDict()
 _PRIORS_KEPT = 8
+# A practice's estimate of one indicator: the prior, how many peers, the estimate, the scale.
+Kept = tuple[Prior | None, int, Estimate | None, float]
+_SHRUNK: OrderedDict[tuple[Any, ...], dict[int, Kept]] = OrderedDict()
+_SHRUNK_KEPT = 512  # practices' estimates (about 20 KB each)
+_SHRUNK_LOCK = threading.Lock()
 
 
 def _run_priors(run: ScoreRun) -> dict[int, tuple[Prior | None, int]]:
