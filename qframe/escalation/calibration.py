@@ -56,6 +56,11 @@ class Calibration:
     assumed_tau2: tuple[str, ...]
     results: tuple[SimResult, ...]
     assumed_log: tuple[str, ...] = ()  # those of assumed_tau2 that are rates or ratios
+    by_family: tuple[tuple[str, int], ...] = ()  # ("proportion", 9), ("rate", 3), ...
+
+    def family_words(self) -> str:
+        """How many indicators of each family were simulated: '9 proportions, 1 ratio'."""
+        return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in self.by_family)
 
     def assumed_words(self) -> str:
         """Which indicators had τ² assumed, and the spread assumed, in words ('' for none)."""
@@ -118,8 +123,10 @@ def calibrate_ladder(framework: Framework, runs: int = 200, seed: int = 13) -> C
     sims = [list(v) for _k, v in sorted(providers.items())]
     results = tuple(simulate(sims, references, s, runs, seed) for s in SCENARIOS)
     log = tuple(c for c in assumed if references[c].family in COUNT_FAMILIES)
+    kinds = [r.family for r in references.values()]
+    counted = tuple((k, kinds.count(k)) for k in FAMILIES if k in kinds)
     return Calibration(
-        framework, run.period, len(sims), len(references), tuple(assumed), results, log
+        framework, run.period, len(sims), len(references), tuple(assumed), results, log, counted
     )
 
 

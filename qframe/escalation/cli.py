@@ -51,7 +51,8 @@ def calibrate(code: str, years: int, seed: int) -> None:
         fail(error)
     click.echo(
         f"{code}: {result.providers} providers x {result.indicators} indicators from "
-        f"{result.period.label}; {years} simulated years each, seed {seed}"
+        f"{result.period.label} ({result.family_words()}); {years} simulated years each, "
+        f"seed {seed}"
     )
     if result.assumed_tau2:
         click.echo(f"Between-provider variation not estimated for {result.assumed_words()}")

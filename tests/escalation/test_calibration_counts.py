@@ -71,7 +71,9 @@ def test_the_cli_names_a_provisional_rate_whose_spread_was_assumed(runner, tree,
         args=["escalation", "calibrate", "--framework", "LQR", "--years", "20", "--seed", "3"]
     )
     assert result.exit_code == 0, result.output
-    assert "2 providers x 5 indicators from 2025/26 Q1" in result.output
+    assert "2 providers x 5 indicators from 2025/26 Q1 (3 proportions, 1 rate, 1 ratio)" in (
+        result.output
+    )
     assert "not estimated for S2 (tau = 0.1 assumed, log scale)" in result.output
     assert "odds or rate x 1/0.6" in result.output
 
@@ -81,6 +83,7 @@ def test_the_page_shows_the_rates_and_ratios_simulated(client, login_as, tree, b
     login_as("commissioner", [tree.icb])
     html = client.get(f"/escalation/{framework.id}/calibration?years=5").get_data(as_text=True)
     assert "2 providers × 5 indicators" in html
+    assert "(3 proportions, 1 rate, 1 ratio)" in html
     assert "S2 (τ = 0.1 assumed, log scale)" in html
     assert "Poisson counts" in html
 
