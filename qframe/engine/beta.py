@@ -2,7 +2,7 @@
 
 I_x(a, b) by its continued fraction (modified Lentz), using the symmetry
 I_x(a, b) = 1 − I_{1−x}(b, a) where the fraction converges slowly (x > (a + 1) / (a + b + 2)).
-Quantiles by Newton's method inside a bisection bracket, to full precision. Tested against
+Quantiles by Halley's method from a Cornish–Fisher start inside a bisection bracket. Tested against
 the exact identity
 I_x(a, b) = P(Binomial(a + b − 1, x) ≥ a) for whole a, b and against numerical integration.
 """
@@ -53,18 +53,40 @@ def _fraction(x: float, a: float, b: float) -> float:
 
 
 def beta_quantile(q: float, a: float, b: float) -> float:
-    """The x with I_x(a, b) = q: Newton's method inside a shrinking bisection bracket."""
+    """The x with I_x(a, b) = q: Halley's method inside a shrinking bisection bracket."""
     if not 0 <= q <= 1:
         raise InvalidInput("q must lie in [0, 1]")
+    if not (a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b)):
+        raise InvalidInput("beta parameters must be finite and above 0")
     if q in (0, 1):
         return float(q)
-    low, high = 0.0, 1.0
+    return _quantile(q, a, b, math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b))
+
+
+def beta_interval(tail: float, a: float, b: float) -> tuple[float, float]:
+    """The (tail, 1 − tail) quantiles of Beta(a, b), sharing the normalising constant."""
+    if not 0 < tail < 0.5:
+        raise InvalidInput("the tail must lie in (0, 0.5)")
+    if not (a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b)):
+        raise InvalidInput("beta parameters must be finite and above 0")
     log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-    # start from the normal approximation: a few Newton steps instead of ~45 halvings
-    mean, sd = a / (a + b), math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
-    x = min(max(mean + sd * _normal_quantile(q), 1e-12), 1 - 1e-12)
+    return _quantile(tail, a, b, log_norm), _quantile(1 - tail, a, b, log_norm)
+
+
+def _cdf(x: float, a: float, b: float, log_norm: float) -> float:
+    # beta_cdf without its checks, its normalising constant worked out once by the caller
+    if x > (a + 1) / (a + b + 2):
+        front = math.exp(log_norm + b * math.log1p(-x) + a * math.log(x))
+        return min(1.0, max(0.0, 1.0 - front * _fraction(1.0 - x, b, a) / b))
+    front = math.exp(log_norm + a * math.log(x) + b * math.log1p(-x))
+    return min(1.0, max(0.0, front * _fraction(x, a, b) / a))
+
+
+def _quantile(q: float, a: float, b: float, log_norm: float) -> float:
+    low, high = 0.0, 1.0
+    x = _start(q, a, b)
     for _ in range(200):
-        gap = beta_cdf(x, a, b) - q
+        gap = _cdf(x, a, b, log_norm) - q
         if gap < 0:
             low = x
         else:
@@ -72,13 +94,28 @@ def beta_quantile(q: float, a: float, b: float) -> float:
         if gap == 0 or high - low < 1e-13:
             break
         density = math.exp(log_norm + (a - 1) * math.log(x) + (b - 1) * math.log1p(-x))
-        step = x - gap / density if density > 0 else (low + high) / 2
-        if not low < step < high:  # a Newton step that leaves the bracket becomes a halving
-            step = (low + high) / 2
-        if abs(step - x) < 1e-15:
-            break
+        step = (low + high) / 2
+        if density > 0:
+            newton = gap / density
+            # Halley: the density's slope over itself is (a − 1)/x − (b − 1)/(1 − x)
+            bend = 0.5 * newton * ((a - 1) / x - (b - 1) / (1 - x))
+            moved = newton / (1 - bend) if abs(bend) < 0.5 else newton
+            # a step this small leaves an error of the order of its square or cube: done
+            if abs(moved) < 1e-9 * min(x, 1 - x):
+                return x - moved
+            if low < x - moved < high:  # a step that leaves the bracket becomes a halving
+                step = x - moved
         x = step
     return x
+
+
+def _start(q: float, a: float, b: float) -> float:
+    # Cornish–Fisher: the normal approximation corrected for the beta's skewness
+    z = _normal_quantile(q)
+    total = a + b
+    mean, sd = a / total, math.sqrt(a * b / (total * total * (total + 1)))
+    skew = 2 * (b - a) * math.sqrt(total + 1) / ((total + 2) * math.sqrt(a * b))
+    return min(max(mean + sd * (z + skew * (z * z - 1) / 6), 1e-12), 1 - 1e-12)
 
 
 def _normal_quantile(q: float) -> float:

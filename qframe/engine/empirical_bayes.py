@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from qframe.engine.beta import beta_cdf, beta_quantile
+from qframe.engine.beta import beta_cdf, beta_interval
 from qframe.engine.errors import InvalidInput
 from qframe.engine.types import Polarity, check_polarity
 
@@ -117,13 +117,14 @@ def shrink(
         below = beta_cdf(bar, a, b)
         p_worse = below if polarity == "higher_is_better" else 1.0 - below
         flag = "probably_worse" if p_worse >= FLAG_PROBABILITY else "not_flagged"
+    low, high = beta_interval(tail, a, b)
     return Shrunk(
         numerator,
         denominator,
         numerator / denominator,
         a / (a + b),
-        beta_quantile(tail, a, b),
-        beta_quantile(1 - tail, a, b),
+        low,
+        high,
         p_worse,
         flag,
         prior.mean,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
 from qframe.engine.limits import funnel_limits
+from qframe.engine.ratio_curves import ratio_limit_curve
 from qframe.engine.ratios import RatioResult, rate_funnel, ratio_funnel, ratio_limits
 from qframe.engine.reference import (
     proportion_reference,
@@ -60,6 +61,21 @@ class FunnelFamily:
     # A reference population from (count, size) pairs, and from values alone; None: none.
     reference: Callable[[Sequence[tuple[int, float]], str], Reference | None] | None = None
     reference_from_values: Callable[[Sequence[float], str], Reference | None] | None = None
+    # (target, tau2, sizes, z, multiplier) -> limits at every size, the same as `limits` at
+    # each one but faster; None: `limits` is called at each size.
+    curve: (
+        Callable[[float, float, Sequence[float], float, float], list[tuple[float, float]]] | None
+    ) = None
+
+
+def limit_curve(
+    family: FunnelFamily, target: float, tau2: float, sizes: Sequence[float], z: float,
+    multiplier: float,
+) -> list[tuple[float, float]]:  # fmt: skip
+    """The family's (low, high) limits at each size, in plotted units."""
+    if family.curve is not None:
+        return family.curve(target, tau2, sizes, z, multiplier)
+    return [family.limits(target, tau2, s, z, multiplier) for s in sizes]
 
 
 def _proportion_flags(
@@ -127,6 +143,19 @@ def _ratio_limits(
     return ratio_limits(size, z, tau2)
 
 
+def _rate_curve(
+    target: float, tau2: float, sizes: Sequence[float], z: float, mult: float
+) -> list[tuple[float, float]]:
+    curve = ratio_limit_curve([target * s for s in sizes], z, tau2)
+    return [(low * target * mult, high * target * mult) for low, high in curve]
+
+
+def _ratio_curve(
+    _target: float, tau2: float, sizes: Sequence[float], z: float, _mult: float
+) -> list[tuple[float, float]]:
+    return ratio_limit_curve(sizes, z, tau2)
+
+
 PROPORTION = FunnelFamily(
     "proportion", _proportion_flags, _proportion_limits, lambda t, _m: 100 * t, 100.0,
     "Denominator (eligible patients or events)", lambda _m: "Achievement (%)", "",
@@ -138,12 +167,14 @@ RATE = FunnelFamily(
     "Exposure (the rate's denominator, e.g. occupied bed days)",
     lambda m: f"Rate per {m:,.0f}", "Rates use exact Poisson limits around the target rate.",
     lambda counts, source: rate_reference([(x, float(n)) for x, n in counts], source),
+    curve=_rate_curve,
 )  # fmt: skip
 RATIO = FunnelFamily(
     "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
     "Expected count", lambda _m: "Observed / expected",
     "Ratios use exact Poisson limits around 1.",
     lambda counts, source: ratio_reference([(x, float(e)) for x, e in counts], source),
+    curve=_ratio_curve,
 )  # fmt: skip
 
 FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qframe.engine.funnel import Z95, Z998
-from qframe.engine.funnel_families import FunnelFamily, funnel_family
+from qframe.engine.funnel_families import FunnelFamily, funnel_family, limit_curve
 from qframe.engine.measure_types import measure_type
 from qframe.scoring.charts import Frame, Scale, label, nice_ticks
 
@@ -109,7 +109,13 @@ def funnel_columns(
     steps = [first * (size_max / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
     family = family_of(measure)
     curves = {
-        z: [(s, *family.limits(target, tau2, s, z, multiplier)) for s in steps] for z in (Z95, Z998)
+        z: [
+            (s, *ends)
+            for s, ends in zip(
+                steps, limit_curve(family, target, tau2, steps, z, multiplier), strict=True
+            )
+        ]
+        for z in (Z95, Z998)
     }
     centre = family.centre(target, multiplier) or 0.0
     seen = [c for c in curves[Z998] if c[0] >= size_min]

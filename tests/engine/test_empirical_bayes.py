@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qframe.engine.beta import beta_cdf, beta_quantile, binomial_upper_tail, clopper_pearson
+from qframe.engine.beta import (
+    beta_cdf,
+    beta_interval,
+    beta_quantile,
+    binomial_upper_tail,
+    clopper_pearson,
+)
 from qframe.engine.empirical_bayes import BetaPrior, fit_prior, shrink
 from qframe.engine.errors import InvalidInput
 
@@ -45,6 +51,36 @@ def test_the_arcsine_distribution_has_its_closed_form_cdf():
 def test_a_quantile_inverts_the_cdf():
     q = beta_quantile(0.025, 15.5, 3.25)
     assert beta_cdf(q, 15.5, 3.25) == pytest.approx(0.025, abs=1e-10)
+
+
+def _bisected_quantile(q: float, a: float, b: float) -> float:
+    # Reference: plain bisection on the incomplete beta until the bracket is two neighbouring
+    # floats (so tiny quantiles are found to full relative precision too).
+    low, high = 0.0, 1.0
+    for _ in range(1100):
+        mid = (low + high) / 2
+        if mid in (low, high):
+            break
+        low, high = (mid, high) if beta_cdf(mid, a, b) < q else (low, mid)
+    return (low + high) / 2
+
+
+@given(
+    st.floats(0.3, 30_000.0),
+    st.floats(0.3, 30_000.0),
+    st.sampled_from([0.001, 0.025, 0.1, 0.5, 0.9, 0.975, 0.999]),
+)
+def test_a_quantile_is_the_bisected_one_to_1e10_relative(a, b, q):
+    assert beta_quantile(q, a, b) == pytest.approx(_bisected_quantile(q, a, b), rel=1e-10)
+
+
+def test_the_interval_is_the_two_quantiles():
+    # the posterior Beta(47.8, 26.2) of a small unit: its 95% interval, one quantile at a time
+    low, high = beta_interval(0.025, 47.8, 26.2)
+    assert low == pytest.approx(_bisected_quantile(0.025, 47.8, 26.2), rel=1e-10)
+    assert high == pytest.approx(_bisected_quantile(0.975, 47.8, 26.2), rel=1e-10)
+    with pytest.raises(InvalidInput):
+        beta_interval(0.5, 2.0, 3.0)
 
 
 def test_clopper_pearson_for_three_in_ten_is_the_published_interval():
