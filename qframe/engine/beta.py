@@ -91,7 +91,7 @@ def _quantile(q: float, a: float, b: float, log_norm: float) -> float:
             low = x
         else:
             high = x
-        if gap == 0 or high - low < 1e-13:
+        if gap == 0 or high - low < 1e-14 * x:
             break
         density = math.exp(log_norm + (a - 1) * math.log(x) + (b - 1) * math.log1p(-x))
         step = (low + high) / 2
@@ -99,14 +99,29 @@ def _quantile(q: float, a: float, b: float, log_norm: float) -> float:
             newton = gap / density
             # Halley: the density's slope over itself is (a − 1)/x − (b − 1)/(1 − x)
             bend = 0.5 * newton * ((a - 1) / x - (b - 1) / (1 - x))
-            moved = newton / (1 - bend) if abs(bend) < 0.5 else newton
-            # a step this small leaves an error of the order of its square or cube: done
-            if abs(moved) < 1e-9 * min(x, 1 - x):
+            halley = abs(bend) < 0.5
+            moved = newton / (1 - bend) if halley else newton
+            if halley and _small_enough(moved, x, a, b):
                 return x - moved
             if low < x - moved < high:  # a step that leaves the bracket becomes a halving
                 step = x - moved
         x = step
     return x
+
+
+def _small_enough(step: float, x: float, a: float, b: float) -> bool:
+    """Whether a Halley step leaves an error under 1e-12 of the quantile (and of 1 − it).
+
+    Halley's error after a step δ is C·δ³ to leading order, C = (f‴/f′)/6 − (f″/f′)²/4 for
+    f = I_x − q: with L = f″/f′ = (a − 1)/x − (b − 1)/(1 − x) and f‴/f′ = L² + L′,
+    C = L′/6 − L²/12, L′ = −(a − 1)/x² − (b − 1)/(1 − x)². Only steps under 1% of the
+    distance to the nearer end are trusted to that order."""
+    room = min(x, 1 - x)
+    if abs(step) > 1e-2 * room:
+        return False
+    slope = (a - 1) / x - (b - 1) / (1 - x)
+    bend = -(a - 1) / (x * x) - (b - 1) / ((1 - x) * (1 - x))
+    return abs(bend / 6 - slope * slope / 12) * abs(step) ** 3 < 1e-12 * room
 
 
 def _start(q: float, a: float, b: float) -> float:
