@@ -141,17 +141,38 @@ def funnel_columns(
             d = " ".join(f"{'M' if i == 0 else 'L'}{px},{py}" for i, (px, py) in enumerate(line))
             chart.lines.append((css, d))
     xs, ys = _pixels(x, sizes), _pixels(y, values)
-    by_kind: dict[str, list[int]] = {k: [] for k in KINDS}
-    for i, flag in enumerate(points.flags):
-        by_kind[flag if flag in by_kind else "within"].append(i)
-    for kind, at in by_kind.items():
-        if at:
+    flags = np.asarray(points.flags, dtype=object)
+    by_kind = {kind: np.flatnonzero(flags == kind) for kind in KINDS if kind != "within"}
+    known = np.zeros(len(flags), dtype=bool)
+    for at in by_kind.values():
+        known[at] = True
+    by_kind = {"within": np.flatnonzero(~known), **by_kind}  # any other flag is drawn within
+    for kind in KINDS:
+        at = by_kind[kind]
+        if at.size:
             shape, dx, dy = MARKERS[kind]
-            pairs = zip((xs[at] + dx).tolist(), (ys[at] + dy).tolist(), strict=True)
-            chart.paths.append((kind, "".join([shape % xy for xy in pairs]), len(at)))
-    outliers = [i for kind in OUTLIERS for i in by_kind[kind]]
+            chart.paths.append((kind, _markers(shape, xs[at] + dx, ys[at] + dy), int(at.size)))
+    outliers = [i for kind in OUTLIERS for i in by_kind[kind].tolist()]
     _label(chart, points, np.asarray(outliers, int), (xs, ys, values, sizes), centre)
     return chart
+
+
+_TENTHS: list[np.ndarray] = []  # "%.1f" % (k / 10) for k = 0 … TENTHS - 1, made on first use
+TENTHS = 30_000  # up to 3,000 px: past the plot's largest coordinate
+
+
+def _markers(shape: str, xs: np.ndarray, ys: np.ndarray) -> str:
+    """shape % (x, y) for every point, joined: the same text as formatting each pair with
+    "%.1f", but 7,000 points' coordinates are looked up in a table of tenths as arrays."""
+    x10, y10 = np.rint(xs * 10), np.rint(ys * 10)
+    if not x10.size or min(x10.min(), y10.min()) < 0 or max(x10.max(), y10.max()) >= TENTHS:
+        return "".join([shape % xy for xy in zip(xs.tolist(), ys.tolist(), strict=True)])
+    if not _TENTHS:
+        _TENTHS.append(np.array(["%.1f" % (k / 10) for k in range(TENTHS)], dtype=object))
+    table = _TENTHS[0]
+    head, middle, tail = shape.replace("%.1f", "\0").split("\0")
+    texts = head + table[x10.astype(np.int64)] + middle + table[y10.astype(np.int64)] + tail
+    return "".join(texts.tolist())
 
 
 def _pixels(scale: Scale, values: np.ndarray) -> np.ndarray:
