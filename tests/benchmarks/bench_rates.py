@@ -1,6 +1,6 @@
 """A rate framework beside the national one, for the funnel page's exact Poisson limit lines.
 
-QOF-NAT has only proportions, whose limit lines cost nothing; a rate's are exact Poisson
+QOF-NAT has only proportions, whose limit lines cost little; a rate's are exact Poisson
 limits. NAT-RATE: eight synthetic rate indicators (events per 1,000 patient-years, modelled
 on the acute framework's inpatient falls, lower is better) for every practice in the national
 demo, scored once as its own final run: its own run, so QOF-NAT's figures do not change.
@@ -88,7 +88,7 @@ def score_rate_framework(seed: int = 2026) -> ScoreRun:
         base = rng.uniform(4.0, 8.0) / 1000  # this indicator's events per patient-year
         for code in codes:
             exposure = round(math.exp(rng.uniform(math.log(200), math.log(20_000))))
-            mean = exposure * base * math.exp(rng.gauss(0, 0.15))
+            mean = exposure * base  # Poisson alone: no overdispersion, so exact limits
             events = max(0, round(rng.gauss(mean, math.sqrt(mean))))
             rows.append(
                 ValidRow(0, refs[code], iref, spec, events, exposure, None, None, None, None)

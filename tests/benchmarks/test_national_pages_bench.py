@@ -144,6 +144,8 @@ def test_national_pages_are_reported_beside_the_home_page(db, client, login_as):
         f"/scoring/manage/runs/{rates.id}/indicators/{i.id}"
         for i in sorted(rates.framework.indicators, key=lambda i: i.code)[1:]
     ]
+    exact = sum(not (s.get("provider") or {}).get("tau2") for s in (rates.stats or {}).values())
+    print(f"NAT-RATE: {exact} of {len(rates.stats or {})} rates drawn with exact Poisson limits")
     measured |= {label: p50_first_views(client, urls) for label, urls in firsts.items()}
     home_again, _ = p50(client, "/home")
     home = statistics.median([home, home_again])
