@@ -38,7 +38,8 @@ def _count_limits(expected: Sequence[float], z: float, alpha: float, above: bool
     shift = 0.0 if above else 1.0
     # the slope of P(c, e) in c near the limit, about −φ(z)/√c (normal approximation)
     density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-    counts, error = [], 0.0
+    counts: list[float] = []
+    errors = [0.0, 0.0]  # the last two sizes' errors in the approximation
     for e in expected:
         if not above and gamma_p(1.0, e) <= target:
             counts.append(0.0)  # no events at all is not unusually few here (as ratios.py)
@@ -49,11 +50,12 @@ def _count_limits(expected: Sequence[float], z: float, alpha: float, above: bool
 
         high = e + 12 * math.sqrt(e) + 50
         approx = e + (z if above else -z) * math.sqrt(e) + (z * z + 2) / 6 - shift
+        error = 2 * errors[-1] - errors[-2]  # carried on in a straight line
         guess = min(max(approx + error, high * 1e-6), high * (1 - 1e-6))
         slope = -density / math.sqrt(max(guess + shift, 1.0))
         found = _secant(gap, 0.0, high, guess, slope)
         counts.append(found)
-        error = found - approx
+        errors = [errors[-1], found - approx]
     return counts
 
 
