@@ -4,9 +4,9 @@
 evaluations per limit, 23,040 for a plot's 90 sizes × 2 z × 2 sides. Here the same count (the
 continuous c with P(c, e) = α above, P(c + 1, e) = 1 − α below, P the regularised lower
 incomplete gamma) is found by the secant method inside the same bracket, started from the
-normal approximation with its skewness term plus the previous size's error in it: about five
-evaluations each, the same limit to about 1e-13 (the bisection's own rounding). With τ² > 0
-the limits are closed form and taken as they are.
+normal approximation with its skewness term plus its error at the last two sizes carried on:
+about five evaluations each, the same limit to about 1e-13 (the bisection's own rounding).
+With τ² > 0 the limits are closed form and taken as they are.
 """
 
 import math
@@ -32,8 +32,8 @@ def ratio_limit_curve(
 
 def _count_limits(expected: Sequence[float], z: float, alpha: float, above: bool) -> list[float]:
     """The limit count at each expected count. Each search starts from the normal
-    approximation with its skewness term (Cornish–Fisher) plus the previous size's error in
-    it (the curve is smooth, so the error changes little from one sample to the next)."""
+    approximation with its skewness term (Cornish–Fisher) plus its error at the last two
+    sizes carried on in a straight line (the curve is smooth, so the error changes slowly)."""
     target = alpha if above else 1 - alpha
     shift = 0.0 if above else 1.0
     # the slope of P(c, e) in c near the limit, about −φ(z)/√c (normal approximation)
