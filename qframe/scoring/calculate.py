@@ -8,7 +8,7 @@ row keep a national run (525,000 rows) within a few seconds.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import fsum
@@ -26,6 +26,8 @@ from qframe.scoring.vbp_figures import vbp_column
 from qframe.variation.flagging import flag_column, has_funnel
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
+# indicator ids -> the reference population of each that has one (provider level)
+References = Callable[[list[int]], Mapping[int, Reference]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,31 +57,61 @@ def calculate(
     vbp: Mapping[int, VbpTerms],
     kinds: Mapping[int, str],
     describe: Mapping[int, str],
-    references: Mapping[int, Reference] | None = None,
+    references: References | None = None,
 ) -> Stats:
     """Score every column with the engine, flag funnels per level, take peer medians.
 
-    references: indicator id → reference population for the provider level (domain.md §7)."""
+    references: given indicator ids, their reference populations for the provider level
+    (domain.md §7). A funnel uses its reference only when its own providers are too few to
+    estimate τ², which is exactly when its flags without one come out provisional: so every
+    funnel is flagged without, and only the provisional ones ask for their reference (in one
+    call) and are flagged again. A national run asks for none."""
     stats: Stats = {}
+    provisional: list[tuple[Column, list[int], IndicatorSpec, dict[str, float | int | None]]] = []
+    level_by_org: dict[int, str] = {}
+    last: tuple[list[int], dict[str, list[int]]] = ([], {})
     for column in columns:
         spec = specs[column.indicator]
         column.scored = _score(column, spec, vbp.get(column.indicator), describe)
         column.flags = [None] * len(column.orgs)
-        levels: dict[str, list[int]] = {}
-        for index, org in enumerate(column.orgs):
-            levels.setdefault(level_of(kinds.get(org, "")) or "other", []).append(index)
         achieved = column.scored.achievement
-        for level, indexes in levels.items():
+        if column.orgs != last[0]:  # columns mostly list the same organisations
+            last = (column.orgs, _levels(column.orgs, kinds, level_by_org))
+        for level, indexes in last[1].items():
             values = [a for a in (achieved[i] for i in indexes) if a is not None]
             stat: dict[str, float | int | None] = {
                 "median": median(values) if values else None,
                 "units": len(values),
             }
-            reference = (references or {}).get(column.indicator) if level == "provider" else None
             if has_funnel(spec):
-                stat.update(flag_column(column, indexes, spec, reference))
+                stat.update(flag_column(column, indexes, spec, None))
+                if level == "provider" and stat["provisional"] and references is not None:
+                    provisional.append((column, indexes, spec, stat))
             stats.setdefault(str(column.indicator), {})[level] = stat
+    if provisional:
+        found = references([column.indicator for column, *_ in provisional])
+        for column, indexes, spec, stat in provisional:
+            reference = found.get(column.indicator)
+            if reference is not None:
+                stat.update(flag_column(column, indexes, spec, reference))
     return stats
+
+
+def _levels(
+    orgs: list[int], kinds: Mapping[int, str], known: dict[int, str]
+) -> dict[str, list[int]]:
+    """Row indexes by the level each organisation is measured at ("other" for the rest)."""
+    levels: dict[str, list[int]] = {}
+    for index, org in enumerate(orgs):
+        level = known.get(org)
+        if level is None:
+            level = known[org] = level_of(kinds.get(org, "")) or "other"
+        found = levels.get(level)
+        if found is None:
+            levels[level] = [index]
+        else:
+            found.append(index)
+    return levels
 
 
 def _score(

@@ -17,6 +17,7 @@ from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.engine.errors import EngineError
+from qframe.engine.funnel import Reference
 from qframe.engine.measure_types import measure_type
 from qframe.engine.types import IndicatorSpec
 from qframe.errors import Conflict, DomainError
@@ -88,7 +89,10 @@ def score_period(
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
-    references = reference_populations(framework, period, indicators.values())
+
+    def references(wanted: list[int]) -> dict[int, Reference]:
+        return reference_populations(framework, period, [indicators[i] for i in wanted])
+
     stats = calculate(
         columns, specs, vbp_terms, kinds, {org: f.code for org, f in orgs.items()}, references
     )
