@@ -162,17 +162,20 @@ def totals(
     for column in columns:
         indicator, scored = column.indicator, column.scored
         assert scored is not None  # noqa: S101 - calculate() has run
-        rows = zip(column.orgs, scored.points, scored.breach, column.flags, strict=True)
-        for org, earned, breach, flag in rows:
-            if org in wanted:
-                points[org][indicator] = earned
-                if flag == "alert":
-                    alerts[org] += 1
-                elif flag == "alarm":
-                    alarms[org] += 1
-            if breach:
-                for who in (org, *ancestors_of.get(org, ())):
-                    breached.setdefault(who, set()).add(indicator)
+        orgs = column.orgs
+        for org, earned in zip(orgs, scored.points, strict=True):
+            mine = points.get(org)
+            if mine is not None:
+                mine[indicator] = earned
+        for index, flag in enumerate(column.flags):
+            if flag == "alert" or flag == "alarm":  # a few rows in a hundred
+                if orgs[index] in wanted:
+                    (alerts if flag == "alert" else alarms)[orgs[index]] += 1
+        if any(scored.breach):
+            for org, breach in zip(orgs, scored.breach, strict=True):
+                if breach:
+                    for who in (org, *ancestors_of.get(org, ())):
+                        breached.setdefault(who, set()).add(indicator)
     out = {
         org: Totals(
             fsum(points[org].values()),

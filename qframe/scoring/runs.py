@@ -150,6 +150,14 @@ def _columns(
     for indicator in sorted(indicators.values(), key=lambda i: i.position):
         own, below = direct.get(indicator.id, {}), rolled.get(indicator.id, {})
         orgs = sorted(expected.get(indicator.id, set()).union(own, below))
+        if not below and len(own) == len(orgs):  # every row its own (a national run): in C
+            obs = list(map(own.__getitem__, orgs))
+            if combined:
+                flags = [(org, indicator.id) in combined for org in orgs]
+            else:
+                flags = [False] * len(orgs)
+            columns.append(Column(indicator.id, orgs, obs, flags))
+            continue
         obs, flags = [], []
         for org in orgs:
             found = own.get(org)

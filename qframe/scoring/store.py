@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import insert
@@ -11,6 +13,7 @@ from qframe.scoring.calculate import Column
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 
 CHUNK = 10_000
+NUMERATOR, DENOMINATOR = itemgetter(0), itemgetter(1)
 SCORE_COLUMNS = (
     "run_id", "organisation_id", "indicator_id", "numerator", "denominator", "achievement",
     "points", "max_points", "status", "breach", "funnel_flag", "rolled_up",
@@ -55,26 +58,24 @@ class ChunkWriter:
 def write_scores(
     run: ScoreRun, columns: list[Column], maxima: dict[int, float], progress: Any
 ) -> None:
-    """Every score row of the run, chunk by chunk."""
+    """Every score row of the run, chunk by chunk (the rows zipped from the columns in C)."""
     writer = ChunkWriter(Score.__table__, SCORE_COLUMNS, progress)
     run_id = run.id
     pending: list[tuple[Any, ...]] = []
-    append = pending.append
     for column in columns:
-        scored, indicator = column.scored, column.indicator
+        scored, indicator, size = column.scored, column.indicator, len(column.orgs)
         assert scored is not None  # noqa: S101 - calculate() has run
-        top = maxima[indicator]
-        rows = zip(
-            column.orgs, column.obs, scored.achievement, scored.points, scored.status,
-            scored.breach, column.flags, column.rolled, strict=True,
+        pending.extend(
+            zip(
+                repeat(run_id, size), column.orgs, repeat(indicator, size),
+                map(NUMERATOR, column.obs), map(DENOMINATOR, column.obs), scored.achievement,
+                scored.points, repeat(maxima[indicator], size), scored.status, scored.breach,
+                column.flags, column.rolled, strict=True,
+            )
         )  # fmt: skip
-        for org, obs, achieved, earned, status, breach, flag, rolled in rows:
-            append((run_id, org, indicator, obs[0], obs[1], achieved, earned, top, status,
-                    breach, flag, rolled))  # fmt: skip
-            if len(pending) == CHUNK:
-                writer.write(pending)
-                pending = []
-                append = pending.append
+        while len(pending) >= CHUNK:
+            writer.write(pending[:CHUNK])
+            del pending[:CHUNK]
     if pending:
         writer.write(pending)
 

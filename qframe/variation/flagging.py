@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, overload
 
 from qframe.engine.funnel import Reference
 from qframe.engine.funnel_families import funnel_family
@@ -11,6 +13,8 @@ from qframe.engine.types import IndicatorSpec
 
 if TYPE_CHECKING:
     from qframe.scoring.calculate import Column
+
+NUMERATOR, DENOMINATOR = itemgetter(0), itemgetter(1)
 
 
 def has_funnel(spec: IndicatorSpec) -> bool:
@@ -25,18 +29,43 @@ def flag_column(
     family = measure_type(spec.measure).funnel_family
     if family is None:
         return {}
-    obs = column.obs
+    obs, orgs = column.obs, column.orgs
+    whole = len(indexes) == len(obs)  # indexes count up from 0: every row of the column
+    rows = obs if whole else [obs[i] for i in indexes]
     result = funnel_family(family).flag(
-        [obs[i][0] for i in indexes],
-        [obs[i][1] for i in indexes],
-        [str(column.orgs[i]) for i in indexes],
+        list(map(NUMERATOR, rows)),
+        list(map(DENOMINATOR, rows)),
+        OrgNames(orgs if whole else [orgs[i] for i in indexes]),
         spec.polarity,
         spec.min_denominator,
         reference,
     )
-    for index, flag in zip(indexes, result.flags, strict=True):
-        column.flags[index] = flag
+    if whole:
+        column.flags[:] = result.flags
+    else:
+        for index, flag in zip(indexes, result.flags, strict=True):
+            column.flags[index] = flag
     return _stat(result.target, result.tau2, result.phi, result.provisional, result.basis)
+
+
+class OrgNames(Sequence[str]):
+    """Organisation ids as the names a funnel family labels its rows with, made only when
+    read (the proportion family never reads them)."""
+
+    def __init__(self, orgs: list[int]) -> None:
+        self.orgs = orgs
+
+    def __len__(self) -> int:
+        return len(self.orgs)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [str(org) for org in self.orgs[index]]
+        return str(self.orgs[index])
 
 
 def _stat(
