@@ -11,7 +11,7 @@ Counts of 2**53 or more go row by row (a float no longer holds them exactly).
 import math
 from collections.abc import Sequence
 from itertools import repeat
-from statistics import quantiles
+from operator import mul
 
 import numpy as np
 import numpy.typing as npt
@@ -133,12 +133,22 @@ def _overdispersion(theta: float, xs: Ints, ns: Ints, min_units: int) -> tuple[f
     roots = np.sqrt(xs / ns).tolist()
     angles = np.fromiter(map(math.asin, roots), dtype=np.float64, count=count)
     z = (angles - target) * 2 * np.sqrt(ns)
-    deciles = quantiles(z.tolist(), n=10, method="inclusive")
-    low, high = deciles[0], deciles[-1]
+    low, high = _outer_deciles(z)
     phi = math.fsum(map(pow, np.clip(z, low, high).tolist(), repeat(2))) / count
     if count * phi <= count - 1:
         return phi, 0.0
-    weights = (4 * ns).tolist()
+    weights = (4 * ns).tolist()  # Python integers: exact sums
     sum_w = sum(weights)
-    sum_w2 = sum(w * w for w in weights)
+    sum_w2 = sum(map(mul, weights, weights))
     return phi, (count * phi - (count - 1)) / (sum_w - sum_w2 / sum_w)
+
+
+def _outer_deciles(z: Floats) -> tuple[float, float]:
+    """statistics.quantiles(z, n=10, method="inclusive")[0] and [-1], by its own arithmetic:
+    only the four order statistics it interpolates between are put in place."""
+    m = len(z) - 1
+    (j1, d1), (j9, d9) = divmod(m, 10), divmod(9 * m, 10)
+    data = np.partition(z, sorted({j1, j1 + 1, j9, j9 + 1}))  # j + 1 <= m when m >= 1
+    low = (float(data[j1]) * (10 - d1) + float(data[j1 + 1]) * d1) / 10
+    high = (float(data[j9]) * (10 - d9) + float(data[j9 + 1]) * d9) / 10
+    return low, high

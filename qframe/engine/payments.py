@@ -96,7 +96,7 @@ def _points_amounts(
         if not all(map(math.isfinite, numbers)) or (numbers and min(numbers) < 0):
             return None
         groups = set(map(group_by_indicator.get, points_by_indicator))  # in C, not a genexpr
-        wanted = (groups - {None}) & national_prevalence_by_group.keys()
+        wanted = {g for g in groups if g is not None} & national_prevalence_by_group.keys()
         apdf = {
             group: _apdf(group, list_size, register_by_group, national_prevalence_by_group)
             for group in wanted

@@ -88,7 +88,7 @@ def calculate(
                 if level == "provider" and stat["provisional"] and references is not None:
                     provisional.append((column, indexes, spec, stat))
             stats.setdefault(str(column.indicator), {})[level] = stat
-    if provisional:
+    if provisional and references is not None:
         found = references([column.indicator for column, *_ in provisional])
         for column, indexes, spec, stat in provisional:
             reference = found.get(column.indicator)

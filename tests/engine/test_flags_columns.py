@@ -6,6 +6,8 @@ test_flags.py's, so random-effects (arcsine) limits, references, small numbers a
 sitting on a limit all occur.
 """
 
+from statistics import quantiles
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,3 +84,18 @@ def test_a_numerator_above_its_denominator_is_refused_by_both():
         funnel_flags([1] * 20 + [3], [5] * 20 + [2], "higher_is_better")
     with pytest.raises(InvalidInput):
         flags_by_row([3], [2], "higher_is_better", None, 10, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(-50, 50), st.sampled_from([0.0, 1.5, -2.25])), min_size=2, max_size=300
+    )
+)
+def test_the_outer_deciles_are_those_of_statistics_quantiles(values):
+    import numpy as np
+
+    from qframe.engine.flags_columns import _outer_deciles
+
+    deciles = quantiles(values, n=10, method="inclusive")
+    assert _outer_deciles(np.asarray(values, dtype=np.float64)) == (deciles[0], deciles[-1])
