@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import fsum
 from statistics import median
+from typing import cast
 
 from qframe.engine.batch import ScoredColumn, score_column
 from qframe.engine.errors import EngineError
@@ -78,7 +79,14 @@ def calculate(
         if column.orgs != last[0]:  # columns mostly list the same organisations
             last = (column.orgs, _levels(column.orgs, kinds, level_by_org))
         for level, indexes in last[1].items():
-            values = [a for a in (achieved[i] for i in indexes) if a is not None]
+            if len(indexes) == len(achieved):  # every row (indexes count up from 0)
+                values = (
+                    cast("list[float]", achieved)
+                    if None not in achieved
+                    else [a for a in achieved if a is not None]
+                )
+            else:
+                values = [a for a in (achieved[i] for i in indexes) if a is not None]
             stat: dict[str, float | int | None] = {
                 "median": median(values) if values else None,
                 "units": len(values),
@@ -155,7 +163,8 @@ def totals(
     """Each provider's totals over its own rows (breaches also over its units), and its
     points by indicator id (for payment)."""
     wanted = set(providers)
-    points: dict[int, dict[int, float]] = {org: {} for org in wanted}
+    columns = list(columns)
+    points = _points_by_provider(columns, wanted)
     alerts: Counter[int] = Counter()
     alarms: Counter[int] = Counter()
     breached: dict[int, set[int]] = {}
@@ -163,10 +172,6 @@ def totals(
         indicator, scored = column.indicator, column.scored
         assert scored is not None  # noqa: S101 - calculate() has run
         orgs = column.orgs
-        for org, earned in zip(orgs, scored.points, strict=True):
-            mine = points.get(org)
-            if mine is not None:
-                mine[indicator] = earned
         for index, flag in enumerate(column.flags):
             if flag == "alert" or flag == "alarm":  # a few rows in a hundred
                 if orgs[index] in wanted:
@@ -176,10 +181,15 @@ def totals(
                 if breach:
                     for who in (org, *ancestors_of.get(org, ())):
                         breached.setdefault(who, set()).add(indicator)
+    maxima: dict[tuple[int, ...], float] = {}  # providers mostly have the same indicators
+    for earned in points.values():
+        key = tuple(earned)
+        if key not in maxima:
+            maxima[key] = fsum(specs[i].max_points for i in key)
     out = {
         org: Totals(
             fsum(points[org].values()),
-            fsum(specs[i].max_points for i in points[org]),
+            maxima[tuple(points[org])],
             len(breached.get(org, ())),
             alerts[org],
             alarms[org],
@@ -187,6 +197,31 @@ def totals(
         for org in wanted
     }
     return out, points
+
+
+def _points_by_provider(columns: list[Column], wanted: set[int]) -> dict[int, dict[int, float]]:
+    """Each provider's points by indicator id, in column order."""
+    points: dict[int, dict[int, float]] = {org: {} for org in wanted}
+    if columns and all(column.orgs == columns[0].orgs for column in columns):
+        # Every column lists the same organisations (a national run): one row each, in C.
+        ids = [column.indicator for column in columns]
+        rows = zip(*(_scored(column).points for column in columns), strict=True)
+        for org, row in zip(columns[0].orgs, rows, strict=True):
+            if org in points:
+                points[org] = dict(zip(ids, row, strict=True))
+        return points
+    for column in columns:
+        assert column.scored is not None  # noqa: S101 - calculate() has run
+        for org, earned in zip(column.orgs, column.scored.points, strict=True):
+            mine = points.get(org)
+            if mine is not None:
+                mine[column.indicator] = earned
+    return points
+
+
+def _scored(column: Column) -> ScoredColumn:
+    assert column.scored is not None  # noqa: S101 - calculate() has run
+    return column.scored
 
 
 def status_counts(columns: Iterable[Column]) -> dict[str, int]:
