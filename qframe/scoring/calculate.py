@@ -230,6 +230,9 @@ def status_counts(columns: Iterable[Column]) -> dict[str, int]:
     for column in columns:
         assert column.scored is not None  # noqa: S101 - calculate() has run
         counts.update(column.scored.status)
-        counts.update(flag for flag in column.flags if flag in ("alert", "alarm"))
+        for flag in ("alert", "alarm"):
+            found = column.flags.count(flag)  # in C, not a step per row
+            if found:
+                counts[flag] += found
         counts["breaches"] += sum(column.scored.breach)
     return dict(counts)
