@@ -4,11 +4,14 @@ the query: the statement is still written with SQLAlchemy and compiled for the d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import count
 from typing import Any
 
 from sqlalchemy.sql import Executable
 
 from qframe.extensions import db
+
+_CURSOR_NUMBERS = count(1)  # a name for each server-side cursor this process opens
 
 
 def _driver_call(statement: Executable) -> tuple[str, Any]:
@@ -45,3 +48,26 @@ def stream_rows(statement: Executable, batch: int = 5_000) -> Iterator[tuple[Any
     )
     for part in result.partitions(batch):
         yield from (tuple(row) for row in part)
+
+
+def stream_batches(statement: Executable, batch: int = 10_000) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of a SELECT as lists of the driver's plain tuples, a batch at a time: no Row
+    object per row (`stream_rows` builds one, then a tuple), and never every row at once.
+
+    The statement runs on the session's own connection (so inside its transaction), through
+    the driver's cursor: a named server-side cursor on PostgreSQL, sqlite3's (which steps
+    through the rows as they are fetched) elsewhere."""
+    sql, params = _driver_call(statement)
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"qframe_stream_{next(_CURSOR_NUMBERS)}")  # type: ignore[union-attr]
+    else:
+        cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            # sqlite3 and psycopg give plain tuples: copy only another driver's row type
+            yield rows if type(rows[0]) is tuple else [tuple(row) for row in rows]
+    finally:
+        cursor.close()

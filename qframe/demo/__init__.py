@@ -30,6 +30,7 @@ STEPS = (
     "qframe.visits.demo",
     "qframe.learning.demo",
     "qframe.demo.second_icb",
+    "qframe.demo.practices",
 )
 
 DEMO_PASSWORD = "qframe-demo-2026"  # noqa: S105 - published demo credential, demo data only

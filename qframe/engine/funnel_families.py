@@ -16,6 +16,7 @@ from qframe.engine.reference import (
     proportion_reference,
     proportion_reference_from_values,
     rate_reference,
+    ratio_reference,
 )
 from qframe.engine.registry import Registry
 from qframe.engine.types import Polarity
@@ -33,9 +34,10 @@ class FamilyFlags:
     flags: tuple[Flag, ...]
 
 
-# (counts, sizes, organisation names, polarity, minimum size, reference) -> flags.
+# (counts, sizes, organisation names, polarity, minimum size, reference) -> flags; a size is
+# a denominator, an exposure or (a ratio's) an expected count.
 Flagger = Callable[
-    [Sequence[int | None], Sequence[int | None], Sequence[str], Polarity, float | None,
+    [Sequence[int | None], Sequence[float | None], Sequence[str], Polarity, float | None,
      Reference | None],
     FamilyFlags,
 ]  # fmt: skip
@@ -56,17 +58,18 @@ class FunnelFamily:
     y_title: Callable[[float], str]  # the value axis, given the multiplier
     method_words: str  # how the limits are drawn, for the page
     # A reference population from (count, size) pairs, and from values alone; None: none.
-    reference: Callable[[Sequence[tuple[int, int]], str], Reference | None] | None = None
+    reference: Callable[[Sequence[tuple[int, float]], str], Reference | None] | None = None
     reference_from_values: Callable[[Sequence[float], str], Reference | None] | None = None
 
 
 def _proportion_flags(
-    counts: Sequence[int | None], sizes: Sequence[int | None], _orgs: Sequence[str],
+    counts: Sequence[int | None], sizes: Sequence[float | None], _orgs: Sequence[str],
     polarity: Polarity, small: float | None, reference: Reference | None,
 ) -> FamilyFlags:  # fmt: skip
     minimum = None if small is None else int(small)
+    whole = [None if s is None else int(s) for s in sizes]
     summary, found = funnel_flags(
-        counts, sizes, polarity, min_denominator=minimum, reference=reference
+        counts, whole, polarity, min_denominator=minimum, reference=reference
     )
     return FamilyFlags(
         summary.target, summary.tau2, summary.phi, summary.provisional, summary.basis,
@@ -82,7 +85,7 @@ def _from_ratios(result: RatioResult) -> FamilyFlags:
 
 
 def _rate_flags(
-    counts: Sequence[int | None], sizes: Sequence[int | None], orgs: Sequence[str],
+    counts: Sequence[int | None], sizes: Sequence[float | None], orgs: Sequence[str],
     polarity: Polarity, small: float | None, reference: Reference | None,
 ) -> FamilyFlags:  # fmt: skip
     exposures = [None if s is None else float(s) for s in sizes]
@@ -92,14 +95,16 @@ def _rate_flags(
 
 
 def _ratio_flags(
-    counts: Sequence[int | None], sizes: Sequence[int | None], orgs: Sequence[str],
+    counts: Sequence[int | None], sizes: Sequence[float | None], orgs: Sequence[str],
     polarity: Polarity, small: float | None, reference: Reference | None,
 ) -> FamilyFlags:  # fmt: skip
     expected = [None if s is None else float(s) for s in sizes]
     tau2 = None if reference is None else reference.tau2
-    return _from_ratios(
-        ratio_funnel(counts, expected, orgs, polarity, min_expected=small, tau2=tau2)
-    )
+    result = ratio_funnel(counts, expected, orgs, polarity, min_expected=small, tau2=tau2)
+    if result.phi is None and reference is not None:  # too few to estimate: the reference's τ²
+        basis = reference.source
+        result = RatioResult(1.0, None, result.tau2, result.rows, False, basis)
+    return _from_ratios(result)
 
 
 def _proportion_limits(
@@ -125,7 +130,7 @@ def _ratio_limits(
 PROPORTION = FunnelFamily(
     "proportion", _proportion_flags, _proportion_limits, lambda t, _m: 100 * t, 100.0,
     "Denominator (eligible patients or events)", lambda _m: "Achievement (%)", "",
-    lambda counts, source: proportion_reference(counts, source),
+    lambda counts, source: proportion_reference([(x, int(n)) for x, n in counts], source),
     lambda values, source: proportion_reference_from_values(values, source),
 )  # fmt: skip
 RATE = FunnelFamily(
@@ -138,6 +143,7 @@ RATIO = FunnelFamily(
     "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
     "Expected count", lambda _m: "Observed / expected",
     "Ratios use exact Poisson limits around 1.",
+    lambda counts, source: ratio_reference([(x, float(e)) for x, e in counts], source),
 )  # fmt: skip
 
 FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))

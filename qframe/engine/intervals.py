@@ -63,13 +63,17 @@ def ratio_interval(observed: int, expected: float, z: float = Z95) -> Interval:
 
 
 def measure_interval(
-    measure: str, numerator: int | None, denominator: int | None, multiplier: float | None
+    measure: str,
+    numerator: int | None,
+    denominator: int | None,
+    multiplier: float | None,
+    expected: float | None = None,
 ) -> Interval | None:
     """The 95% interval of one result, or None where the measure has none (values, yes/no)."""
     # The interval of each type is in the measure-type registry, which imports this module.
     from qframe.engine.measure_types import measure_interval as registered
 
-    return registered(measure, numerator, denominator, multiplier)
+    return registered(measure, numerator, denominator, multiplier, expected)
 
 
 def compare(

@@ -1,11 +1,13 @@
 """Simulate the escalation ladder on a framework's providers (domain.md §8 calibration).
 
-Each simulated provider keeps its real quarterly denominators; its true rate of the bad
-outcome on each indicator is drawn from the reference population (arcsine scale, τ²) and
-stays there (in control), worsens for one quarter on one indicator (a pocket), or worsens
-for good on a third of its indicators (odds × 1/0.6, sustained). Signals are those the
-calibrated ladder uses (reference-population funnel alarms, CUSUM, persistence, breadth);
-the naive rule (any unadjusted 99.8% alarm ⇒ level 2) is scored on the same draws.
+Each simulated provider keeps its real quarterly sizes (a proportion's denominator, a rate's
+exposure, a ratio's expected count); its true value on each indicator is drawn from the
+reference population (τ² on the family's scale, `ladder_draws`) and stays there (in
+control), worsens for one quarter on one indicator (a pocket), or worsens for good on a
+third of its indicators (odds, or a rate, × 1/0.6: sustained). Signals are those the stored
+ladder uses: reference-population funnel alarms on every family, persistence and breadth, and
+the Bernoulli CUSUM on proportions only (escalation/signals.py runs no CUSUM on rates or
+ratios). The naive rule (any unadjusted 99.8% alarm ⇒ level 2) is scored on the same draws.
 """
 
 import math
@@ -14,29 +16,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qframe.engine.cusum import overdispersion_scale, siegmund_threshold, weight
-from qframe.engine.funnel import Z95, Z998, funnel_limits
+from qframe.engine.ladder_draws import (
+    COUNT_FAMILIES,
+    WORSE_ODDS,
+    Cuts,
+    Reference,
+    cuts,
+    draw,
+    true_value,
+    worsen,
+)
 from qframe.engine.signals_ladder import TRIGGERS, QuarterSignals, ladder_levels
 
+__all__ = [
+    "WORSE_ODDS", "Reference", "SimIndicator", "SimResult", "draw_year", "limit_cache", "simulate",
+]  # fmt: skip
+
 SCENARIOS = ("in_control", "pocket", "sustained")
-WORSE_ODDS = 1 / 0.6
 QUARTERS = 4
 
 
 @dataclass(frozen=True, slots=True)
 class SimIndicator:
-    """One indicator of one provider: its quarterly denominator and domain."""
+    """One indicator of one provider: its quarterly size (a proportion's denominator, a
+    rate's exposure, a ratio's expected count) and domain."""
 
     code: str
     domain: str
-    n: int
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """An indicator's reference rate of the bad outcome and τ² on the arcsine scale."""
-
-    rate: float
-    tau2: float
+    n: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +68,12 @@ def simulate(
     """Run `runs` simulated years of every provider under one scenario."""
     rng = random.Random(seed)  # noqa: S311 (a seeded simulation, not a secret)
     horizon = 3 if scenario == "sustained" else QUARTERS
-    limits = _limit_cache(providers, references)
+    limits = limit_cache(providers, references)
     total = level2 = level3 = naive = 0
     fired = dict.fromkeys(TRIGGERS, 0)
     for _ in range(runs):
         for indicators in providers:
-            quarters, naive_hit = _draw_year(rng, indicators, references, scenario, limits)
+            quarters, naive_hit = draw_year(rng, indicators, references, scenario, limits)
             levels, triggers = ladder_levels(quarters[:horizon])
             total += 1
             level2 += max(levels) >= 2
@@ -85,7 +92,8 @@ def cusum_run_length(indicators: int) -> float:
     return max(40.0, 4 * indicators / 0.04)
 
 
-Limits = dict[tuple[str, int], tuple[float, float, float, float, float]]
+# Per (indicator, size): its cut-offs, the CUSUM's threshold h and its step scale.
+Limits = dict[tuple[str, float], tuple[Cuts, float, float]]
 # τ² assumed where a run could not estimate it (arcsine scale): the calibrate report says so.
 DEFAULT_TAU2 = 0.02**2
 
@@ -96,44 +104,47 @@ def cusum_tau2(tau2: float | None) -> float:
     return tau2 if tau2 is not None and tau2 > 0 else DEFAULT_TAU2
 
 
-def _limit_cache(
+def limit_cache(
     providers: Sequence[Sequence[SimIndicator]], references: dict[str, Reference]
 ) -> Limits:
+    """Every provider-indicator's cut-offs and (proportions only) CUSUM threshold and scale."""
     cache: Limits = {}
     arl = cusum_run_length(max((len(p) for p in providers), default=1))
     for indicators in providers:
         for ind in indicators:
             ref = references[ind.code]
             key = (ind.code, ind.n)
-            if key in cache or ind.n < 1:
+            if key in cache or not _usable(ind, ref):
                 continue
-            scale = overdispersion_scale(ind.n, cusum_tau2(ref.tau2))
-            cache[key] = (
-                funnel_limits(ref.rate, ind.n, Z95, ref.tau2)[1],
-                funnel_limits(ref.rate, ind.n, Z998, ref.tau2)[1],
-                funnel_limits(ref.rate, ind.n, Z998, 0.0)[1],
-                siegmund_threshold(ind.n * scale, ref.rate, arl)  # type: ignore[arg-type]
+            if ref.family in COUNT_FAMILIES:
+                cache[key] = (cuts(ref, ind.n), math.inf, 1.0)
+                continue
+            scale = overdispersion_scale(int(ind.n), cusum_tau2(ref.tau2))
+            h = (
+                siegmund_threshold(int(ind.n) * scale, ref.rate, arl)  # type: ignore[arg-type]
                 if 0 < ref.rate < 1
-                else math.inf,
-                scale,
+                else math.inf
             )
+            cache[key] = (cuts(ref, ind.n), h, scale)
     return cache
 
 
-def _draw_year(
+def _usable(ind: SimIndicator, ref: Reference) -> bool:
+    return ind.n > 0 if ref.family in COUNT_FAMILIES else ind.n >= 1
+
+
+def draw_year(
     rng: random.Random,
     indicators: Sequence[SimIndicator],
     references: dict[str, Reference],
     scenario: str,
     limits: Limits,
 ) -> tuple[list[QuarterSignals], list[bool]]:
-    true = []
-    for ind in indicators:
-        ref = references[ind.code]
-        angle = math.asin(math.sqrt(ref.rate)) + rng.gauss(0, math.sqrt(ref.tau2))
-        true.append(math.sin(min(max(angle, 0.0), math.pi / 2)) ** 2)
+    """One provider's four quarters of signals under a scenario, and the naive rule's hits."""
+    refs = [references[ind.code] for ind in indicators]
+    true = [true_value(rng, ref) for ref in refs]
+    usable = [k for k, ind in enumerate(indicators) if _usable(ind, refs[k])]
     worse: set[tuple[int, int]] = set()
-    usable = [k for k, ind in enumerate(indicators) if ind.n > 0]
     if scenario == "pocket" and usable:
         worse.add((rng.choice(usable), rng.randrange(QUARTERS)))
     elif scenario == "sustained" and usable:
@@ -147,30 +158,24 @@ def _draw_year(
         alarms: list[tuple[str, str]] = []
         cusum: list[tuple[str, str]] = []
         naive_hit = False
-        for k, ind in enumerate(indicators):
-            if ind.n < 1:
-                continue
-            p = _worsen(true[k]) if (k, q) in worse else true[k]
-            bad = rng.binomialvariate(ind.n, p)
-            share = bad / ind.n
-            high95, high998, naive998, h, scale = limits[(ind.code, ind.n)]
-            if share > high998:
+        for k in usable:
+            ind, ref = indicators[k], refs[k]
+            value = worsen(true[k], ref) if (k, q) in worse else true[k]
+            bad = draw(rng, value, ind.n, ref)
+            cut, h, scale = limits[(ind.code, ind.n)]
+            result = bad if cut.counts else bad / ind.n
+            if cut.beyond(cut.alarm, result):
                 alarms.append((ind.code, ind.domain))
-            elif share > high95:
+            elif cut.beyond(cut.alert, result):
                 alerts.append((ind.code, ind.domain))
-            naive_hit = naive_hit or share > naive998
-            rate = references[ind.code].rate
-            step = scale * weight(bad, ind.n, rate) if 0 < rate < 1 else -math.inf
+            naive_hit = naive_hit or cut.beyond(cut.naive, result)
+            if cut.counts:
+                continue  # the stored ladder's CUSUM is Bernoulli: proportions only
+            step = scale * weight(bad, int(ind.n), ref.rate) if 0 < ref.rate < 1 else -math.inf
             sums[k] = max(0.0, sums[k] + step)
             # Above h and still rising: a pocket's one big quarter is followed by a fall.
             if sums[k] > h and step > 0:
                 cusum.append((ind.code, ind.domain))
-        count = sum(1 for ind in indicators if ind.n > 0)
-        quarters.append(QuarterSignals(tuple(alerts), tuple(alarms), tuple(cusum), count))
+        quarters.append(QuarterSignals(tuple(alerts), tuple(alarms), tuple(cusum), len(usable)))
         naive.append(naive_hit)
     return quarters, naive
-
-
-def _worsen(p: float) -> float:
-    odds = p / (1 - p) * WORSE_ODDS
-    return odds / (1 + odds)

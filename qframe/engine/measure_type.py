@@ -12,12 +12,14 @@ from statistics import fmean
 from qframe.engine.intervals import Interval
 
 # (numerator, denominator, value, multiplier) -> achievement, or None when it cannot be had.
+# A type with `expected` gets its expected count in the value's place (observed = numerator).
 Achieve = Callable[[int | None, int | None, float | None, float | None], float | None]
-# (numerator, denominator, multiplier) -> the 95% interval of one result, or None.
-IntervalOf = Callable[[int, int, float | None], Interval | None]
+# (numerator, base, multiplier) -> the 95% interval of one result, or None; the base is the
+# denominator, or the expected count of a type with `expected`.
+IntervalOf = Callable[[int, float, float | None], Interval | None]
 
 
-def no_interval(_numerator: int, _denominator: int, _multiplier: float | None) -> Interval | None:
+def no_interval(_numerator: int, _denominator: float, _multiplier: float | None) -> Interval | None:
     """The interval of a type that has none (one reported value)."""
     return None
 
@@ -55,3 +57,6 @@ class MeasureType:
     combine: Callable[[Sequence[float], bool], float] = mean_of
     # A benchmark or reported value in the type's own units: the problem in words, or None.
     reported_value_problem: Callable[[Decimal], str | None] = any_reported_value
+    # Submitted as an observed count (the numerator) and an expected count (a decimal > 0,
+    # the Measurements CSV `expected` column): an indirectly standardised ratio.
+    expected: bool = False

@@ -34,10 +34,19 @@ def measures_in_family(family: str) -> tuple[str, ...]:
 
 
 def measure_interval(
-    measure: str, numerator: int | None, denominator: int | None, multiplier: float | None
+    measure: str,
+    numerator: int | None,
+    denominator: int | None,
+    multiplier: float | None,
+    expected: float | None = None,
 ) -> Interval | None:
-    """The 95% interval of one result, or None where the measure has none (values, yes/no)."""
-    if numerator is None or denominator is None or denominator <= 0:
-        return None
+    """The 95% interval of one result, or None where the measure has none (values, yes/no).
+
+    A type with `expected` (a ratio) is observed / expected: its base is `expected`."""
     kind = MEASURE_TYPES.find(measure)
-    return None if kind is None else kind.interval(numerator, denominator, multiplier)
+    if kind is None or numerator is None:
+        return None
+    base = expected if kind.expected else denominator
+    if base is None or not base > 0:
+        return None
+    return kind.interval(numerator, base, multiplier)

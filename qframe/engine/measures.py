@@ -1,4 +1,5 @@
-"""The measure types qframe ships with (domain.md §4): proportion, rate, value, yes/no, register."""
+"""The measure types qframe ships with (domain.md §4): proportion, rate, value, yes/no, register,
+and the indirectly standardised ratio (`measures_ratio`)."""
 
 from collections.abc import Sequence
 from decimal import Decimal
@@ -7,6 +8,7 @@ from math import isfinite
 from qframe.engine.errors import InvalidInput
 from qframe.engine.intervals import Interval, byar_interval, wilson_interval
 from qframe.engine.measure_type import MeasureType
+from qframe.engine.measures_ratio import RATIO
 
 COUNTED_POPULATIONS = ("numerator", "denominator", "denominator-exclusion")
 
@@ -70,11 +72,11 @@ def _register(_n: int | None, _d: int | None, v: float | None, _m: float | None)
     return float(value)
 
 
-def _wilson(n: int, d: int, _m: float | None) -> Interval | None:
-    return wilson_interval(n, d)
+def _wilson(n: int, d: float, _m: float | None) -> Interval | None:
+    return wilson_interval(n, int(d))
 
 
-def _byar(n: int, d: int, m: float | None) -> Interval | None:
+def _byar(n: int, d: float, m: float | None) -> Interval | None:
     return byar_interval(n, d, m) if m else None
 
 
@@ -136,4 +138,4 @@ REGISTER = MeasureType(
     reported_value_problem=_not_negative, combine=_register_size,
 )  # fmt: skip
 
-BUILT_IN: tuple[MeasureType, ...] = (PROPORTION, RATE, VALUE, YES_NO, REGISTER)
+BUILT_IN: tuple[MeasureType, ...] = (PROPORTION, RATE, VALUE, YES_NO, REGISTER, RATIO)

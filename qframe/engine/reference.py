@@ -60,3 +60,18 @@ def rate_reference(
     z = [math.log(max(x, 0.5) / e) * math.sqrt(e) for (x, _), e in zip(used, expected, strict=True)]
     _phi, tau2 = random_effects(z, expected, min_units)
     return Reference(theta, tau2, source)
+
+
+def ratio_reference(
+    counts: Sequence[tuple[int, float]], source: str, min_units: int = MIN_REFERENCE_UNITS
+) -> Reference | None:
+    """An indirectly standardised ratio's reference from (observed, expected): the target is 1
+    (expected counts are standardised to the reference already) and τ² on the log scale."""
+    used = [(x, e) for x, e in counts if e > 0]
+    if any(x < 0 for x, _ in used):
+        raise InvalidInput("observed counts cannot be negative")
+    if len(used) < min_units:
+        return None
+    z = [math.log(max(x, 0.5) / e) * math.sqrt(e) for x, e in used]
+    _phi, tau2 = random_effects(z, [e for _, e in used], min_units)
+    return Reference(1.0, tau2, source)

@@ -10,7 +10,7 @@ from qframe.errors import DomainError
 WORDS = {
     "in_control": "In control (stable providers), level 2+ within a year",
     "pocket": "One-quarter pocket of poor care, level 2+ within a year",
-    "sustained": "Sustained deterioration (odds x 1/0.6 on a third), level 2+ by Q3",
+    "sustained": "Sustained deterioration (odds or rate x 1/0.6 on a third), level 2+ by Q3",
 }
 TRIGGER_WORDS = {
     "alert_or_alarm": "level 1: an alert or alarm against the reference population",
@@ -32,7 +32,13 @@ def escalation() -> None:
 @click.option("--seed", type=int, default=13, show_default=True)
 @with_appcontext
 def calibrate(code: str, years: int, seed: int) -> None:
-    """Simulate the ladder on the framework's providers; print false-escalation and detection."""
+    """Simulate the ladder on the framework's providers; print false-escalation and detection.
+
+    Every indicator the ladder judges is simulated on the providers' real quarterly sizes:
+    proportions (binomial, with the CUSUM), rates and ratios such as SHMI (Poisson counts on
+    exposure or expected count, exact Poisson / log-normal limits; no CUSUM, as the stored
+    ladder runs none on them).
+    """
     from qframe.cli import fail
     from qframe.escalation.calibration import DOMAIN_RATES, calibrate_ladder
     from qframe.scoring.lookup import scorable_framework
@@ -45,13 +51,11 @@ def calibrate(code: str, years: int, seed: int) -> None:
         fail(error)
     click.echo(
         f"{code}: {result.providers} providers x {result.indicators} indicators from "
-        f"{result.period.label}; {years} simulated years each, seed {seed}"
+        f"{result.period.label} ({result.family_words()}); {years} simulated years each, "
+        f"seed {seed}"
     )
     if result.assumed_tau2:
-        click.echo(
-            "Between-provider variation not estimated for "
-            f"{', '.join(result.assumed_tau2)}: assumed tau = 0.02 (arcsine scale)"
-        )
+        click.echo(f"Between-provider variation not estimated for {result.assumed_words()}")
     meets = result.meets()
     for r in result.results:
         need = DOMAIN_RATES[r.scenario]

@@ -52,6 +52,7 @@ class _Entry:
             "numerator": f"{self.base}.group[0].population",
             "denominator": f"{self.base}.group[0].population",
             "exclusions": f"{self.base}.group[0].population",
+            "expected": f"{self.base}.group[0].extension",
         }
         self.problems: list[Problem] = []
 
@@ -161,6 +162,10 @@ def _group(entry: _Entry, group: dict[str, Any]) -> None:
             entry.problem("not_a_count", f"count {count!r} is not a JSON number", f"{where}.count")
             continue
         entry.values[field] = _text(count)
+    for j, ext in enumerate(group.get("extension") or []):
+        if ext.get("url") == ext_url("expected-count"):  # a ratio's expected count
+            entry.where["expected"] = f"{entry.base}.group[0].extension[{j}].valueDecimal"
+            entry.values["expected"] = _text(ext.get("valueDecimal"))
     if score is not None and "value" not in entry.values and not _counted(entry):
         entry.values["value"] = _text(score)
 

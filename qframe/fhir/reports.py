@@ -44,7 +44,9 @@ def _population(code: str, count: int) -> dict[str, Any]:
 def _score(indicator: Indicator, m: Measurement, score: Score | None) -> Decimal | None:
     if score is not None:
         return None if score.achievement is None else decimal_text(score.achievement)
-    value = None if m.value is None else float(m.value)
+    # A ratio's expected count takes the value's place (engine.measures_ratio).
+    given = m.expected if measure_type(indicator.measure).expected else m.value
+    value = None if given is None else float(given)
     multiplier = None if indicator.multiplier is None else float(indicator.multiplier)
     found = achievement(indicator.measure, m.numerator, m.denominator, value, multiplier)
     return None if found is None else decimal_text(found)
@@ -68,6 +70,12 @@ def _group(indicator: Indicator, m: Measurement, score: Score | None) -> dict[st
     if kind.counted:
         counts = [(code, getattr(m, field)) for code, field in POPULATIONS]
         group["population"] = [_population(c, n) for c, n in counts if n is not None]
+        measured = _score(indicator, m, score)
+        if measured is not None:
+            group["measureScore"] = _quantity(indicator, measured)
+    elif kind.expected:  # a ratio: observed as the numerator, expected (a decimal) beside it
+        group["extension"] = [{"url": ext_url("expected-count"), "valueDecimal": m.expected}]
+        group["population"] = [_population("numerator", m.numerator or 0)]
         measured = _score(indicator, m, score)
         if measured is not None:
             group["measureScore"] = _quantity(indicator, measured)

@@ -113,6 +113,7 @@ def _item(m: Measurement, org: str, indicator: str, period: str, fw: Framework) 
         "denominator": m.denominator,
         "exclusions": m.exclusions,
         "value": m.value,
+        "expected": m.expected,
         "missing": m.missing,
         "missing_reason": m.missing_reason,
         "comment": m.comment,

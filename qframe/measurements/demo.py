@@ -22,6 +22,7 @@ from sqlalchemy import select
 from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
+from qframe.measurements.demo_benchmark import ratio_benchmark
 from qframe.measurements.models import CollectionWindow, Declaration
 from qframe.measurements.rows import (
     LEVEL_KINDS,
@@ -119,12 +120,20 @@ class _Maker:
             if ind.data_source != "submitted":
                 computed += self._computed(iref, members, refs, periods[kind])
                 continue
+            if measure_type(ind.measure).expected and fw.setting == "acute" and bad_trust:
+                units = ratio_benchmark(fw, ind, periods[kind]) // max(1, len(periods[kind]))
+                self.struggling.append(
+                    f"{fw.code}: {bad_trust.name}, {ind.code} about 1.30 (reference: a "
+                    f"synthetic England benchmark of {units} trusts a quarter)"
+                )
             for org in members:
                 for i, spec in enumerate(periods[kind]):
                     if spec == open_month and org.id in late:
                         continue
                     trend = i if (org in (bad_ward, bad_line)) else None
-                    below = org is bad_trust and ind.minimum_standard is not None
+                    below = org is bad_trust and (
+                        ind.minimum_standard is not None or measure_type(ind.measure).expected
+                    )
                     values = self._values(ind, skill[org.id], trend, below)
                     rows.append(_row(refs[org.code], iref, spec, values))
         tag = hashlib.sha256(f"demo {fw.code} {fw.version}".encode()).hexdigest()
@@ -183,6 +192,8 @@ class _Maker:
         if below and ind.minimum_standard is not None:
             level = float(ind.minimum_standard) + worse * 2.5 + rng.gauss(0, 0.4)
         kind = measure_type(ind.measure)
+        if kind.expected:
+            return _ratio(rng, skill, below)
         if not kind.counted:
             return {"value": round(max(level, 0.01), 2)}
         typical = TYPICAL.get(ind.code, BY_LEVEL.get(ind.level, 100))
@@ -277,7 +288,7 @@ def _applicable(fw: Framework) -> list[Organisation]:
 
 
 def _row(org: OrgRef, ind: IndicatorRef, spec: PeriodSpec, values: dict[str, Any]) -> ValidRow:
-    value = values.get("value")
+    value, expected = values.get("value"), values.get("expected")
     return ValidRow(
         0,
         org,
@@ -289,7 +300,18 @@ def _row(org: OrgRef, ind: IndicatorRef, spec: PeriodSpec, values: dict[str, Any
         None if value is None else Decimal(str(value)),
         None,
         None,
+        expected=None if expected is None else Decimal(str(expected)),
     )
+
+
+def _ratio(rng: random.Random, skill: float, struggling: bool) -> dict[str, Any]:
+    """A quarter of SHMI: expected deaths (1,000 to 2,500 a year) and observed deaths. Most
+    trusts' true ratio is 0.88 to 1.12; the struggling trust's is 1.30, far past the upper
+    99.8% limit (a quarter's expected 400: limits about 0.86 to 1.16)."""
+    expected = rng.uniform(250, 625)
+    true_ratio = 1.30 if struggling else min(1.12, max(0.88, 1.0 - 0.05 * skill))
+    observed = _poisson(rng, expected * true_ratio)
+    return {"numerator": observed, "expected": round(expected, 1)}
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

@@ -167,7 +167,7 @@ def achieved(ind: Indicator, m: Measurement) -> float | None:
             ind.measure,
             m.numerator,
             m.denominator,
-            float(m.value) if m.value is not None else None,
+            _given(ind, m),
             float(ind.multiplier) if ind.multiplier is not None else None,
         )
     except InvalidInput:
@@ -188,6 +188,12 @@ def sparkline(points: list[float | None], width: int = 120, height: int = 28) ->
         if p is not None
     ]
     return " ".join(coords)
+
+
+def _given(ind: Indicator, m: Measurement) -> float | None:
+    # A ratio's expected count takes the value's place (engine.measures_ratio).
+    given = m.expected if measure_type(ind.measure).expected else m.value
+    return None if given is None else float(given)
 
 
 def display(ind: Indicator, value: float | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from qframe.auth.models import User
 from qframe.errors import DomainError, ValidationFailed
 from qframe.frameworks.models import Framework, Indicator
-from qframe.measurements.rows import OPTIONAL
+from qframe.measurements.rows import FORM_FIELDS
 from qframe.measurements.services import save_entry
 from qframe.orgs.models import Organisation
 
@@ -49,7 +49,7 @@ def save_grid(
     """Save every typed indicator (flushes); the caller rolls back when `problems` is not 0."""
     result = GridResult()
     for ind in indicators:
-        fields = {name: (form.get(field_name(ind, name)) or "").strip() for name in OPTIONAL}
+        fields = {name: (form.get(field_name(ind, name)) or "").strip() for name in FORM_FIELDS}
         result.posted[ind.id] = fields
         version = form.get(field_name(ind, "version")) or ""
         if not any(fields.values()) and not version:
@@ -81,7 +81,7 @@ def _file(result: GridResult, indicator_id: int, error: ValidationFailed) -> Non
     by_field: dict[str, list[str]] = defaultdict(list)
     general = []
     for problem in error.problems:
-        if problem.column in OPTIONAL:
+        if problem.column in FORM_FIELDS:
             by_field[problem.column].append(problem.message)
         else:
             general.append(problem.message)

@@ -51,6 +51,8 @@ class Measurement(Model):
     value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     # A stratum's weight in a composite measure (formats.md Measurements CSV `weight`).
     weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    # A ratio's expected count (observed / expected, e.g. SHMI): fractional, so not a count.
+    expected: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     missing: Mapped[bool] = mapped_column(Boolean, default=False)
     missing_reason: Mapped[str | None] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
@@ -84,6 +86,7 @@ class MeasurementRevision(Model):
     old_exclusions: Mapped[int | None] = mapped_column(BigInteger)
     old_value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     old_weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    old_expected: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     old_missing_reason: Mapped[str | None] = mapped_column(String(20))
     old_comment: Mapped[str | None] = mapped_column(Text)
     old_source: Mapped[str] = mapped_column(String(10))
@@ -94,6 +97,7 @@ class MeasurementRevision(Model):
     new_exclusions: Mapped[int | None] = mapped_column(BigInteger)
     new_value: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     new_weight: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    new_expected: Mapped[Decimal | None] = mapped_column(ExactDecimal)
     new_missing_reason: Mapped[str | None] = mapped_column(String(20))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,12 +13,16 @@ from qframe.periods.labels import PeriodSpec
 COLUMNS = ("org_code", "indicator_code", "period")
 OPTIONAL = ("numerator", "denominator", "exclusions", "value", "missing", "comment")
 FIELDS = COLUMNS + OPTIONAL
-# Read on input only (a composite stratum's weight); downloads keep the columns above.
-STRATUM = ("weight",)
+# Read on input only (a composite stratum's weight, a ratio's expected count); downloads keep
+# the columns above.
+STRATUM = ("weight", "expected")
 COUNTS = ("numerator", "denominator", "exclusions")
+# What the entry forms read: the optional columns and a ratio's expected count.
+FORM_FIELDS = (*OPTIONAL, "expected")
 # What a stored value consists of, in the order of `ValidRow.values`.
 VALUE_FIELDS = (
-    "numerator", "denominator", "exclusions", "value", "weight", "missing_reason", "comment",
+    "numerator", "denominator", "exclusions", "value", "weight", "expected", "missing_reason",
+    "comment",
 )  # fmt: skip
 MISSING_REASONS = ("suppressed", "not_collected", "not_available")
 MAX_COUNT = 10**12
@@ -99,6 +103,8 @@ class ValidRow:
     comment: str | None
     # A stratum's weight in a composite measure (e.g. predicted infections), or None.
     weight: Decimal | None = None
+    # A ratio's expected count (observed is the numerator), or None.
+    expected: Decimal | None = None
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -113,6 +119,7 @@ class ValidRow:
             self.exclusions,
             self.value,
             self.weight,
+            self.expected,
             self.missing_reason,
             self.comment,
         )

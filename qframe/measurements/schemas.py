@@ -36,6 +36,7 @@ class MeasurementIn(Schema):
     denominator = Text(load_default="")
     exclusions = Text(load_default="")
     value = Text(load_default="")
+    expected = Text(load_default="")  # a ratio's expected count (decimal text above 0)
     missing = fields.String(load_default="", allow_none=True)
     comment = fields.String(load_default="", allow_none=True, validate=validate.Length(max=500))
 
@@ -71,6 +72,9 @@ class MeasurementOut(Schema):
     denominator = fields.Integer(allow_none=True)
     exclusions = fields.Integer(allow_none=True)
     value = fields.String(allow_none=True, metadata={"description": "exact decimal text"})
+    expected = fields.String(
+        allow_none=True, metadata={"description": "a ratio's expected count, exact decimal text"}
+    )
     missing = fields.Boolean()
     missing_reason = fields.String(allow_none=True)
     comment = fields.String(allow_none=True)

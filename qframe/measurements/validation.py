@@ -14,6 +14,7 @@ from decimal import Decimal
 from qframe.csvio import parse_count
 from qframe.engine.measure_types import measure_type
 from qframe.errors import Problem
+from qframe.measurements.extra_columns import DECIMAL, expected_of, ratio_shape, weight_of
 from qframe.measurements.rows import (
     COLUMNS,
     COUNTS,
@@ -35,7 +36,6 @@ from qframe.measurements.rows import (
 )
 from qframe.periods.labels import BadPeriod, PeriodSpec, parse_period
 
-_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,10})?", re.ASCII)
 _NOT_FINITE = {"nan", "-nan", "+nan", "inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"}
 
 
@@ -80,7 +80,8 @@ def _check_row(
     org = _org(raw, v["org_code"], cat, found) if v["org_code"] else None
     ind = _indicator(raw, v["indicator_code"], cat, found) if v["indicator_code"] else None
     period = _period(raw, v["period"], cat, periods, found, ind) if v["period"] else None
-    weight = _weight(raw, v["weight"], ind, found)
+    weight = weight_of(raw, v["weight"], ind, found)
+    expected = expected_of(raw, v, ind, found)
     counts = {name: _count(raw, name, v[name], found) for name in COUNTS}
     comment = v["comment"] or None
     if comment is not None and len(comment) > MAX_COMMENT:
@@ -138,24 +139,8 @@ def _check_row(
         missing,
         comment,
         weight,
+        expected,
     )
-
-
-def _weight(
-    raw: RawRow, text: str, ind: IndicatorRef | None, found: list[Problem]
-) -> Decimal | None:
-    """A composite stratum's weight: a plain decimal >= 0, only on vbp indicators."""
-    if not text:
-        return None
-    if ind is not None and not ind.vbp:
-        found.append(
-            _p(raw, "not_allowed", f"{ind.code} is not a vbp stratum: no weight", "weight")
-        )
-        return None
-    if not _DECIMAL.fullmatch(text) or text.startswith("-"):
-        found.append(_p(raw, "bad_weight", f"weight {text!r} is not a decimal >= 0", "weight"))
-        return None
-    return Decimal(text)
 
 
 def _org(raw: RawRow, code: str, cat: Catalogue, found: list[Problem]) -> OrgRef | None:
@@ -295,6 +280,9 @@ def _shape(
 ) -> Decimal | None:
     """Which fields the indicator's measure needs, and their values. Returns the value."""
     kind = measure_type(ind.measure)
+    if kind.expected:
+        ratio_shape(raw, ind, v, found)
+        return None
     given = [n for n in (*COUNTS, "value") if v[n]]
     if missing is not None:
         for name in given:
@@ -354,7 +342,7 @@ def _shape(
     if kind.shown_as == "count":
         size = _count(raw, "value", text, found)
         return None if size is None else Decimal(size)
-    if not _DECIMAL.fullmatch(text):
+    if not DECIMAL.fullmatch(text):
         found.append(
             _p(
                 raw,

@@ -19,7 +19,7 @@ from qframe.measurements.declarations import declare as declare_period
 from qframe.measurements.forms import ConfirmForm, DeclareForm, UploadForm
 from qframe.measurements.grid import field_name, save_grid
 from qframe.measurements.models import Measurement, StagedUpload
-from qframe.measurements.rows import FIELDS, OPTIONAL
+from qframe.measurements.rows import FIELDS, FORM_FIELDS
 from qframe.measurements.services import save_entry
 from qframe.measurements.staging import import_staged, stage_upload
 from qframe.measurements.windows import provider_of
@@ -106,7 +106,7 @@ def save(org_id: int, indicator_id: int):
         raise NotFound("No such indicator for this organisation")
     framework = _framework_for(org, indicator.framework_id)
     period = request.form.get("period", "")
-    fields = {name: request.form.get(name, "") for name in OPTIONAL}
+    fields = {name: request.form.get(name, "") for name in FORM_FIELDS}
     version = request.form.get("version", "")
     try:
         outcome = save_entry(
@@ -123,7 +123,7 @@ def save(org_id: int, indicator_id: int):
         errors: dict[str, list[str]] = defaultdict(list)
         general = []
         for p in error.problems:
-            if p.column in OPTIONAL:
+            if p.column in FORM_FIELDS:
                 errors[p.column].append(p.message)
             else:
                 general.append(p.message)
@@ -219,7 +219,7 @@ def export(org_id: int):
     ).all()
     return csv_download(
         f"{org.code}-{framework.code}-measurements.csv",
-        FIELDS,
+        (*FIELDS, "expected"),  # a ratio's expected count, so a download imports again
         (
             [
                 org.code,
@@ -231,6 +231,7 @@ def export(org_id: int):
                 m.value,
                 m.missing_reason or "",
                 m.comment or "",
+                m.expected,
             ]
             for m, code, label in rows
         ),

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from operator import attrgetter
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from ._highs import SOLVER, Deadline
 from .allocation_lp import Formulation, solve_policy
 from .reasons import Reason, reason_for, reasons
-from .recipients import Recipient, check_allocation_columns, check_allocation_inputs
-from .rounding import largest_remainder
+from .recipients import Recipient, check_allocation_columns
+from .rounding import in_key_order, key_order, largest_remainder
 
 __all__ = ["Allocation", "AllocationLine", "allocate_columns", "allocate_rewards", "reason_for"]
 
@@ -66,6 +68,12 @@ class Allocation:
         return tuple(AllocationLine(k, w, c, f, g, a, r) for k, w, c, f, g, a, r in columns)
 
 
+def _in_order[T](column: Sequence[T], index: npt.NDArray[np.int64], ordered: bool) -> list[T]:
+    if ordered:
+        return column if isinstance(column, list) else list(column)
+    return [column[i] for i in index.tolist()]
+
+
 def _solve(
     keys: Sequence[str],
     weights: Sequence[Decimal],
@@ -78,12 +86,15 @@ def _solve(
 ) -> Allocation:
     deadline = Deadline.start(time_limit_s)
     # the model is built in key order, so the input order cannot change anyone's amount
+    # (a query by code gives the keys in order already: then nothing is permuted)
     n = len(keys)
-    order = sorted(range(n), key=keys.__getitem__)
-    index = np.asarray(order, dtype=np.int64)
-    floor_k, cap_k = [floors[i] for i in order], [caps[i] for i in order]
+    ordered = in_key_order(keys)
+    index = np.arange(n, dtype=np.int64) if ordered else key_order(keys)
+    floor_k, cap_k = _in_order(floors, index, ordered), _in_order(caps, index, ordered)
     # a_i = gate × weight in Decimal, then the nearest float (map: no Python frame per row)
-    slopes = np.fromiter(map(float, map(operator.mul, gates, weights)), np.float64, n)[index]
+    slopes = np.fromiter(map(float, map(operator.mul, gates, weights)), np.float64, n)
+    if not ordered:
+        slopes = slopes[index]
     total_floors = sum(floor_k)
     solution = solve_policy(
         slopes,
@@ -92,12 +103,13 @@ def _solve(
         deadline,
         formulation,
     )
-    amounts = np.asarray(floor_k, dtype=np.float64) + solution.shares
+    amounts = np.add(floor_k, solution.shares, dtype=np.float64)
     spent = min(pot_pence, sum(cap_k), max(total_floors, round(total_floors + solution.total)))
-    pence = largest_remainder(amounts.tolist(), floor_k, cap_k, [keys[i] for i in order], spent)
-    # back to the input order (an object array keeps the pence Python ints)
-    paid, unrounded = np.empty(n, dtype=object), np.empty(n, dtype=np.float64)
-    paid[index], unrounded[index] = pence, amounts
+    pence = largest_remainder(amounts, floor_k, cap_k, _in_order(keys, index, ordered), spent)
+    if not ordered:  # back to the input order (an object array keeps the pence Python ints)
+        paid, unrounded = np.empty(n, dtype=object), np.empty(n, dtype=np.float64)
+        paid[index], unrounded[index] = pence, amounts
+        pence, amounts = paid.tolist(), unrounded
     solver = f"{SOLVER}, {solution.formulation} LP"
     if solution.formulation == "none":
         solver = "none: no recipient can take a share, so amounts are the floors"
@@ -110,9 +122,9 @@ def _solve(
         caps=caps,
         floors=floors,
         gates=gates,
-        amounts_pence=paid.tolist(),
-        reasons=reasons(weights, gates, caps, floors, paid.tolist(), solution.rate),
-        lp_amounts_pence=unrounded.tolist(),
+        amounts_pence=pence,
+        reasons=reasons(weights, gates, caps, floors, pence, solution.rate),
+        lp_amounts_pence=amounts.tolist(),
         solve_seconds=solution.seconds,
         solver=solver,
     )
@@ -129,17 +141,14 @@ def allocate_rewards(
     Raises InfeasibleAllocation (with reasons) before solving, SolverFailed when the solver
     does not prove an optimum within the time limit: no amounts come back in either case.
     """
-    check_allocation_inputs(recipients, pot_pence)
-    return _solve(
-        [r.key for r in recipients],
-        [r.weight for r in recipients],
-        [r.cap_pence for r in recipients],
-        [r.floor_pence for r in recipients],
-        [r.gate for r in recipients],
-        pot_pence,
-        time_limit_s,
-        formulation,
+    # the recipients as columns (attrgetter in map: no Python frame per recipient), checked by
+    # the column check, which gives check_allocation_inputs's words when anything is wrong
+    keys, weights, caps, floors, gates = (
+        list(map(attrgetter(name), recipients))
+        for name in ("key", "weight", "cap_pence", "floor_pence", "gate")
     )
+    check_allocation_columns(keys, weights, caps, floors, gates, pot_pence)
+    return _solve(keys, weights, caps, floors, gates, pot_pence, time_limit_s, formulation)
 
 
 def allocate_columns(

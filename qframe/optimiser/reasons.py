@@ -5,9 +5,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from .recipients import Recipient
 
@@ -34,6 +35,13 @@ def reason_for(recipient: Recipient, amount_pence: int, rate: float) -> Reason:
     return "share"
 
 
+def _pence(column: Sequence[int]) -> npt.NDArray[Any]:
+    try:
+        return np.asarray(column, dtype=np.int64)
+    except OverflowError:  # pence past int64 compare as Python ints
+        return np.asarray(column, dtype=object)
+
+
 def reasons(
     weights: Sequence[Decimal],
     gates: Sequence[Decimal],
@@ -47,13 +55,16 @@ def reasons(
     shut = np.fromiter(map({g: g == 0 for g in distinct}.__getitem__, gates), bool, len(gates))
     below = np.fromiter(map({g: g < 1 for g in distinct}.__getitem__, gates), bool, len(gates))
     zero = np.fromiter(map(operator.not_, weights), bool, len(weights))  # Decimal 0 is falsy
-    cap, floor = np.asarray(caps, dtype=object), np.asarray(floors, dtype=object)
-    paid = np.asarray(amounts, dtype=object)  # Python ints: pence past int64 still compare
+    cap, floor, paid = _pence(caps), _pence(floors), _pence(amounts)
     at_cap, at_floor = (paid == cap).astype(bool), (paid == floor).astype(bool)
     chosen = np.select(
         [zero, shut | (below & (rate > 0) & ~at_cap & (paid < cap).astype(bool)),
          (floor > 0).astype(bool) & at_floor, at_cap],
-        ["ineligible", "gated", "floored", "capped"],
-        "share",
+        [0, 1, 2, 3],
+        4,
     )  # fmt: skip
-    return chosen.tolist()  # type: ignore[no-any-return]
+    # the five words as shared strings: a reference per line, not a new string per line
+    return list(map(_WORDS.__getitem__, chosen.tolist()))
+
+
+_WORDS: tuple[Reason, ...] = ("ineligible", "gated", "floored", "capped", "share")

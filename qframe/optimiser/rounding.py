@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import islice, repeat
 
 import numpy as np
+import numpy.typing as npt
+
+
+def in_key_order(keys: Sequence[str]) -> bool:
+    """Whether the keys already come in order, as a query ordered by code gives them (checked
+    at C speed: no Python frame per key)."""
+    return all(map(operator.le, keys, islice(keys, 1, None)))
+
+
+def key_order(keys: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Positions of `keys` in key order (ties keep their order); no sort when already so."""
+    if in_key_order(keys):
+        return np.arange(len(keys), dtype=np.int64)
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+def micro_rounded(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Python's round(v, 6) of each value (the exact binary value rounded half to even, then
+    the nearest float), for a whole array: rint(v * 1e6) / 1e6 is that same float wherever
+    v * 1e6 lies clear of a half (v * 1e6 is then within half a unit in the last place of
+    its exact value, which cannot cross one); the few near a half, or too large for that
+    margin, go through round() itself."""
+    values = np.asarray(values, dtype=np.float64)
+    scaled = values * 1e6
+    out = np.rint(scaled) / 1e6
+    doubtful = np.flatnonzero(
+        (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3) | ~(np.abs(scaled) < 2.0**40)
+    )
+    if len(doubtful):
+        out[doubtful] = list(map(round, values[doubtful].tolist(), repeat(6, len(doubtful))))
+    return out
 
 
 def largest_remainder(
-    amounts: Sequence[float],
+    amounts: Sequence[float] | npt.NDArray[np.float64],
     floors: Sequence[int],
     caps: Sequence[int],
     keys: Sequence[str],
@@ -31,8 +63,8 @@ def largest_remainder(
     pence = np.minimum(high, np.maximum(low, np.floor(x).astype(np.int64)))
     # remainders to a micro-penny, so float noise does not beat the tie-break by key
     # (Python's correctly rounded round(), not numpy's scaled one, so ties fall as they did)
-    behind = np.array(list(map(round, (pence - x).tolist(), repeat(6, len(x)))))
-    by_key = np.array(sorted(range(len(x)), key=keys.__getitem__), dtype=np.int64)
+    behind = micro_rounded(pence - x)
+    by_key = key_order(keys)
     order = by_key[np.argsort(behind[by_key], kind="stable")]
     left = total - int(pence.sum())
     # each pass hands one penny to every recipient in order that can take one
@@ -44,4 +76,4 @@ def largest_remainder(
         spare = order[::-1][pence[order[::-1]] > low[order[::-1]]][:-left]
         pence[spare] -= 1
         left += len(spare)
-    return [int(p) for p in pence.tolist()]
+    return pence.tolist()  # type: ignore[no-any-return]  # Python ints

@@ -148,11 +148,14 @@ def build_snapshot(framework: Framework, period: Period, run: Any) -> dict[str, 
     measures = {i["id"]: (i["measure"], i["multiplier"]) for i in indicators}
     for s in rows:
         measure, multiplier = measures[s.indicator_id]
-        interval = result_interval(measure, s.numerator, s.denominator, _decimal(multiplier))
+        interval = result_interval(
+            measure, s.numerator, s.denominator, _decimal(multiplier), s.expected
+        )
         results[s.organisation_id][by_id[s.indicator_id]] = {
             "achievement": s.achievement,
             "numerator": s.numerator,
             "denominator": s.denominator,
+            "expected": s.expected,
             "ci_low": None if interval is None else interval.low,
             "ci_high": None if interval is None else interval.high,
             "points": s.points,

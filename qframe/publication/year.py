@@ -14,10 +14,12 @@ was judged against); a period without one makes the year fall back on the provid
 
 from __future__ import annotations
 
+from math import fsum
 from statistics import fmean, median
 from typing import Any
 
 from qframe.engine.intervals import measure_interval
+from qframe.engine.measure_types import measure_type
 from qframe.engine.points import is_breach
 from qframe.periods.labels import periods_in_year
 
@@ -123,6 +125,7 @@ def combine_year(ind: dict[str, Any], found: list[tuple[str, dict[str, Any]]]) -
     measure, multiplier = ind["measure"], ind.get("multiplier")
     scored = [(label, r) for label, r in found if r["achievement"] is not None]
     numerator = denominator = None
+    expected: float | None = None
     achievement: float | None = None
     if measure in ("proportion", "rate") and scored:
         counted = [r for _, r in scored if r.get("numerator") is not None and r.get("denominator")]
@@ -131,6 +134,15 @@ def combine_year(ind: dict[str, Any], found: list[tuple[str, dict[str, Any]]]) -
             denominator = sum(r["denominator"] for r in counted)
             scale = 100.0 if measure == "proportion" else float(multiplier or 1)
             achievement = numerator / denominator * scale
+        else:
+            achievement = fmean(r["achievement"] for _, r in scored)
+    elif scored and measure_type(measure).expected:
+        # A ratio over the year: observed deaths over expected deaths, summed (not a mean).
+        pairs = [(r.get("numerator"), r.get("expected")) for _, r in scored]
+        known = [(int(x), float(e)) for x, e in pairs if x is not None and e]
+        if len(known) == len(pairs):
+            numerator, expected = sum(x for x, _ in known), fsum(e for _, e in known)
+            achievement = numerator / expected
         else:
             achievement = fmean(r["achievement"] for _, r in scored)
     elif scored:
@@ -142,8 +154,9 @@ def combine_year(ind: dict[str, Any], found: list[tuple[str, dict[str, Any]]]) -
         else:
             achievement = fmean(values)
     interval = measure_interval(
-        measure, numerator, denominator, None if multiplier is None else float(multiplier)
-    )
+        measure, numerator, denominator, None if multiplier is None else float(multiplier),
+        expected,
+    )  # fmt: skip
     standard = ind.get("minimum_standard")
     breach = (
         achievement is not None
@@ -154,6 +167,7 @@ def combine_year(ind: dict[str, Any], found: list[tuple[str, dict[str, Any]]]) -
         "achievement": achievement,
         "numerator": numerator,
         "denominator": denominator,
+        "expected": expected,
         "ci_low": None if interval is None else interval.low,
         "ci_high": None if interval is None else interval.high,
         "breach": breach,

@@ -65,21 +65,27 @@ class Terms(NamedTuple):
     weight_note: str | None
 
 
-def facts_statement(score_run_id: int, commissioner_id: int | None) -> Executable:
-    """The query for every provider of the score run (under the commissioner), by code."""
+FACT_COLUMNS = {
+    "org_id": ProviderScore.organisation_id,
+    "code": Organisation.code,
+    "contract_pence": Organisation.contract_value_pence,
+    "points": ProviderScore.points,
+    "max_points": ProviderScore.max_points,
+    "entitlement_pence": ProviderScore.entitlement_pence,
+    "entitlement_note": ProviderScore.entitlement_note,
+    "breaches": ProviderScore.breaches,
+    "tps": ProviderScore.total_performance_score,
+    "vbp_status": ProviderScore.vbp_status,
+}
+
+
+def facts_statement(
+    score_run_id: int, commissioner_id: int | None, fields: Sequence[str] = Facts._fields
+) -> Executable:
+    """The query for every provider of the score run (under the commissioner), by code: the
+    Facts columns, or only the `fields` named (in that order)."""
     stmt = (
-        select(
-            ProviderScore.organisation_id,
-            Organisation.code,
-            Organisation.contract_value_pence,
-            ProviderScore.points,
-            ProviderScore.max_points,
-            ProviderScore.entitlement_pence,
-            ProviderScore.entitlement_note,
-            ProviderScore.breaches,
-            ProviderScore.total_performance_score,
-            ProviderScore.vbp_status,
-        )
+        select(*(FACT_COLUMNS[field] for field in fields))
         .join(Organisation, Organisation.id == ProviderScore.organisation_id)
         .where(ProviderScore.run_id == score_run_id)
         .order_by(Organisation.code)

@@ -26,11 +26,18 @@ from qframe.auth.permissions import can, org_in_scope, scope_org_ids
 from qframe.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
+from qframe.gcpause import collector_paused
 from qframe.notifications import events
 from qframe.optimiser import Allocation, InfeasibleAllocation, SolverFailed, allocate_columns
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
-from qframe.rewards.columns import Columns, build_columns, explained, provider_rows
+from qframe.rewards.columns import (
+    Columns,
+    columns_of_batches,
+    explained,
+    fields_for,
+    provider_batches,
+)
 from qframe.rewards.models import AllocationLine, AllocationRun
 from qframe.rewards.policy import Policy
 from qframe.rewards.splits import credit_service_lines, write_splits
@@ -138,6 +145,21 @@ def propose_run(
     bar: Bar | None = None,
 ) -> Proposal:
     """Solve the policy on the final scores and store the run (or the failure); flushes."""
+    # a national run makes about a million short-lived acyclic objects: see collector_paused
+    with collector_paused():
+        return _propose(actor, framework, period, pot_pence, policy, commissioner, echo, bar)
+
+
+def _propose(
+    actor: User | None,
+    framework: Framework,
+    period: Period,
+    pot_pence: int,
+    policy: Policy,
+    commissioner: Organisation | None,
+    echo: Echo,
+    bar: Bar | None,
+) -> Proposal:
     started = perf_counter()
     if actor is not None and not can(actor, "manage_rewards"):
         raise Forbidden("Only finance users propose reward allocations")
@@ -149,7 +171,9 @@ def propose_run(
     if existing is not None:
         return Proposal(existing, created=False)
     echo(f"Reading the final scores (version {score.version})")
-    terms = build_columns(provider_rows(score.id, owner_id), policy, pot_pence)
+    fields = fields_for(policy)
+    rows = provider_batches(score.id, owner_id, fields)
+    terms = columns_of_batches(rows, policy, pot_pence, fields)
     if not terms.keys:
         raise DomainError(f"No provider has final scores for {framework.code} {period.label}")
     run = AllocationRun(

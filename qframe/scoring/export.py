@@ -62,6 +62,7 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
             Score.improvement_points,
             Indicator.measure,
             Indicator.multiplier,
+            Score.expected,
         )
         .join(Organisation, Organisation.id == Score.organisation_id)
         .join(Indicator, Indicator.id == Score.indicator_id)
@@ -75,8 +76,8 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     # straight from the driver's cursor, a batch at a time: a national run is 525,000 rows
     for raw in stream_rows(stmt):
         org, code, numerator, denominator, achievement, points, top, status = raw[:8]
-        a, i, measure, mult = raw[8:]
-        interval = result_interval(measure, numerator, denominator, mult)
+        a, i, measure, mult, expected = raw[8:]
+        interval = result_interval(measure, numerator, denominator, mult, expected)
         row = [
             org,
             code,

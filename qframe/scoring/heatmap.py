@@ -4,24 +4,24 @@ domain, with the number of providers and indicators the page does not show.
 Cells are read as plain columns by the page's providers (the (run, organisation) index: the
 (run, indicator) one would walk every provider of each indicator) and turned into the words
 and classes the template prints, so the template does no per-cell logic. A final run never
-changes, so its pages are kept in a small per-process cache keyed by everything that shapes
+changes, so its pages are kept (qframe/scoring/final_cache.py) under everything that shapes
 them (run, the viewer's scope, filters, page).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from qframe.auth.permissions import in_scope_clause, scope_org_ids
+from qframe.auth.permissions import in_scope_clause
 from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.scoring.final_cache import FinalRunCache, clear_final_caches, scope_key
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.queries import band
 from qframe.web.templating import number, percent
@@ -30,7 +30,6 @@ PAGE = 25
 BAND_WORDS = {"full": "Full", "part": "Part", "none": "None", "missing": "Missing"}
 FLAG_SHORT = {"alarm": "!! Alarm", "alert": "! Alert", "small_numbers": "SN"}
 CACHE_SIZE = 64
-_cache: OrderedDict[tuple[Any, ...], HeatPage] = OrderedDict()
 
 
 class Row(NamedTuple):
@@ -48,6 +47,9 @@ class HeatPage:
     total: int  # providers matching the filters
     first: int  # 1-based position of the first row shown
     more: bool
+
+
+_cache: FinalRunCache[HeatPage] = FinalRunCache(CACHE_SIZE)
 
 
 class _Score(NamedTuple):
@@ -100,11 +102,6 @@ def _providers(run: ScoreRun, user: Any, setting: str | None, icb: int | None) -
     return stmt
 
 
-def _scope_key(user: Any) -> tuple[int, ...] | None:
-    ids = scope_org_ids(user)
-    return None if ids is None else tuple(sorted(ids))
-
-
 def heat_page(
     run: ScoreRun,
     user: Any,
@@ -114,19 +111,11 @@ def heat_page(
     icb: int | None,
     page: int,
 ) -> HeatPage:
-    """One page of the heat-map (cached for final runs)."""
-    # the run's creation and finalisation times too: an id alone can be reused (rolled back)
-    stamp = (run.id, run.created_at, run.finalised_at)
-    key = (stamp, _scope_key(user), setting, icb, tuple(i.id for i in columns), page)
-    cached = _cache.get(key) if run.is_final else None
-    if cached is not None:  # (get, not "in" then [key]: another thread may evict in between)
-        return cached
-    found = _build(run, user, columns, setting=setting, icb=icb, page=page)
-    if run.is_final:
-        _cache[key] = found
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return found
+    """One page of the heat-map (kept for final runs)."""
+    key = (scope_key(user), setting, icb, tuple(i.id for i in columns), page)
+    return _cache.fetch(
+        run, key, lambda: _build(run, user, columns, setting=setting, icb=icb, page=page)
+    )
 
 
 def _build(
@@ -182,5 +171,5 @@ def _build(
 
 
 def clear_cache() -> None:
-    """Forget every cached page (tests; a process restart does the same)."""
-    _cache.clear()
+    """Forget every page kept from final runs, the heat-map's and the others' (tests)."""
+    clear_final_caches()

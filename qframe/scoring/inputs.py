@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, select
+from sqlalchemy import Integer, func, select
 
+from qframe.dbtypes import ExactDecimal
 from qframe.extensions import db
 from qframe.frameworks.models import Framework
 from qframe.measurements.models import Measurement
@@ -34,7 +35,8 @@ def read_measurements(
     framework: Framework, period_ids: list[int], valued: set[int]
 ) -> tuple[list[Any], dict[tuple[int, int, int], float]]:
     """(org, indicator, period, numerator, denominator, missing) rows in one query, and the
-    submitted values of the `valued` indicators (value, yes/no, register) in a second one.
+    submitted values of the `valued` indicators (value, yes/no, register; a ratio's expected
+    count) in a second one.
 
     Counts are most of a national run; reading the exact-decimal value text only where it is
     used keeps its conversion off half a million rows.
@@ -53,14 +55,16 @@ def read_measurements(
         ).where(*where)
     )
     values: dict[tuple[int, int, int], float] = {}
+    # A ratio's expected count takes the value's place (a ratio has no value; others no expected).
+    given = func.coalesce(Measurement.expected, Measurement.value, type_=ExactDecimal)
     if valued:
         for org, indicator, period, value in db.session.execute(
             select(
                 Measurement.organisation_id,
                 Measurement.indicator_id,
                 Measurement.period_id,
-                Measurement.value,
-            ).where(*where, Measurement.indicator_id.in_(valued), Measurement.value.is_not(None))
+                given,
+            ).where(*where, Measurement.indicator_id.in_(valued), given.is_not(None))
         ):
             assert value is not None  # noqa: S101 - the query keeps non-null values only
             values[(org, indicator, period)] = float(value)

@@ -78,6 +78,8 @@ class Score(Model):
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
     numerator: Mapped[int | None] = mapped_column(BigInteger)
     denominator: Mapped[int | None] = mapped_column(BigInteger)
+    # A ratio's expected count (its achievement is numerator / expected).
+    expected: Mapped[float | None] = mapped_column(Float(precision=53))
     achievement: Mapped[float | None] = mapped_column(Float(precision=53))
     points: Mapped[float] = mapped_column(Float(precision=53))
     max_points: Mapped[float] = mapped_column(Float(precision=53))

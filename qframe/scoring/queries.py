@@ -122,8 +122,9 @@ def scorecard(run: ScoreRun, org: Organisation) -> tuple[list[DomainBlock], Prov
             indicator, score, stat.get("median"), flag, STATUS_WORDS[score.status], band(score)
         )
         line.interval = result_interval(
-            indicator.measure, score.numerator, score.denominator, indicator.multiplier
-        )
+            indicator.measure, score.numerator, score.denominator, indicator.multiplier,
+            score.expected,
+        )  # fmt: skip
         line.benchmark = benchmark_value(indicator.measure, stat, indicator.multiplier)
         line.comparison = comparison(line.interval, line.benchmark, indicator.polarity)
         blocks[indicator.domain_id].lines.append(line)

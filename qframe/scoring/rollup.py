@@ -8,7 +8,8 @@ qframe rules (domain.md is silent on them):
   line and provider; a service-line indicator is rolled up to its provider. Proportions and
   rates sum numerators and denominators over the units that submitted (a unit with no data adds
   nothing, and the unit's own row shows it as missing); yes/no is met only if every unit met
-  it; a value is the unweighted mean of the units; a register size is the sum. A figure the
+  it; a value is the unweighted mean of the units; a register size is the sum; a ratio sums
+  its observed and its expected counts. A figure the
   parent submitted itself for the same indicator wins over the roll-up.
 - Every organisation in the run gets a row for each indicator at or below its level: scored,
   rolled up, or missing; so a provider's maximum is the framework's maximum. Organisations in
@@ -52,6 +53,11 @@ def combine(measure: str, items: Sequence[Obs], over_time: bool = False) -> Obs 
         if not counted:
             return None
         return sum(n for n, _ in counted), sum(d for _, d in counted), None
+    if kind.expected:  # a ratio: observed and expected counts both add up
+        pairs = [(n, v) for n, _, v in items if n is not None and v is not None]
+        if not pairs:
+            return None
+        return sum(n for n, _ in pairs), None, kind.combine([v for _, v in pairs], over_time)
     values = [v for _, _, v in items if v is not None]
     if not values:
         return None

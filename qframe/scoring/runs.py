@@ -150,13 +150,14 @@ def _columns(
     for indicator in sorted(indicators.values(), key=lambda i: i.position):
         own, below = direct.get(indicator.id, {}), rolled.get(indicator.id, {})
         orgs = sorted(expected.get(indicator.id, set()).union(own, below))
+        ratio = measure_type(indicator.measure).expected
         if not below and len(own) == len(orgs):  # every row its own (a national run): in C
             obs = list(map(own.__getitem__, orgs))
             if combined:
                 flags = [(org, indicator.id) in combined for org in orgs]
             else:
                 flags = [False] * len(orgs)
-            columns.append(Column(indicator.id, orgs, obs, flags))
+            columns.append(Column(indicator.id, orgs, obs, flags, ratio=ratio))
             continue
         obs, flags = [], []
         for org in orgs:
@@ -168,7 +169,7 @@ def _columns(
                 found = below.get(org)
                 obs.append(MISSING if found is None else found)
                 flags.append(found is not None)
-        columns.append(Column(indicator.id, orgs, obs, flags))
+        columns.append(Column(indicator.id, orgs, obs, flags, ratio=ratio))
     return columns
 
 

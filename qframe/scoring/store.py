@@ -13,10 +13,10 @@ from qframe.scoring.calculate import Column
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 
 CHUNK = 10_000
-NUMERATOR, DENOMINATOR = itemgetter(0), itemgetter(1)
+NUMERATOR, DENOMINATOR, VALUE = itemgetter(0), itemgetter(1), itemgetter(2)
 SCORE_COLUMNS = (
     "run_id", "organisation_id", "indicator_id", "numerator", "denominator", "achievement",
-    "points", "max_points", "status", "breach", "funnel_flag", "rolled_up",
+    "points", "max_points", "status", "breach", "funnel_flag", "rolled_up", "expected",
 )  # fmt: skip
 
 
@@ -75,12 +75,14 @@ def write_scores(
     for column in columns:
         scored, indicator, size = column.scored, column.indicator, len(column.orgs)
         assert scored is not None  # noqa: S101 - calculate() has run
+        # A ratio's expected count rides in the observation's value place (scoring.inputs).
+        expected = map(VALUE, column.obs) if column.ratio else repeat(None, size)
         pending.extend(
             zip(
                 repeat(run_id, size), column.orgs, repeat(indicator, size),
                 map(NUMERATOR, column.obs), map(DENOMINATOR, column.obs), scored.achievement,
                 scored.points, repeat(maxima[indicator], size), scored.status, scored.breach,
-                column.flags, column.rolled, strict=True,
+                column.flags, column.rolled, expected, strict=True,
             )
         )  # fmt: skip
         while len(pending) >= CHUNK:

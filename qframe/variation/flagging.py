@@ -14,12 +14,19 @@ from qframe.engine.types import IndicatorSpec
 if TYPE_CHECKING:
     from qframe.scoring.calculate import Column
 
-NUMERATOR, DENOMINATOR = itemgetter(0), itemgetter(1)
+NUMERATOR = itemgetter(0)
 
 
 def has_funnel(spec: IndicatorSpec) -> bool:
     """Whether the indicator's measure type is drawn (and flagged) in a funnel plot."""
     return measure_type(spec.measure).funnel_family is not None
+
+
+def always_referenced(spec: IndicatorSpec) -> bool:
+    """Whether a given reference changes the funnel's flags even when its own providers are
+    enough to estimate τ²: the ratio family takes a given τ² in place of its own estimate
+    (engine.ratios.ratio_funnel); proportions and rates use one only when they are too few."""
+    return measure_type(spec.measure).funnel_family == "ratio"
 
 
 def flag_column(
@@ -30,11 +37,12 @@ def flag_column(
     if family is None:
         return {}
     obs, orgs = column.obs, column.orgs
+    size = 2 if measure_type(spec.measure).expected else 1  # a ratio's size: its expected count
     whole = len(indexes) == len(obs)  # indexes count up from 0: every row of the column
     rows = obs if whole else [obs[i] for i in indexes]
     result = funnel_family(family).flag(
         list(map(NUMERATOR, rows)),
-        list(map(DENOMINATOR, rows)),
+        list(map(itemgetter(size), rows)),
         OrgNames(orgs if whole else [orgs[i] for i in indexes]),
         spec.polarity,
         spec.min_denominator,

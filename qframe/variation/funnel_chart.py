@@ -2,16 +2,18 @@
 
 7,000 points as 7,000 elements make a page of megabytes; here each kind (alarm, alert,
 within, better, small numbers) is one <path> whose sub-paths are the markers, so a point
-costs about 20 bytes. Outliers on both sides are labelled (the most extreme, up to a limit).
+costs about 20 bytes, worked out as arrays. Outliers on both sides are labelled (the most
+extreme, up to a limit, none over another).
 Positions come from the same stored values and flags as the table, and the limit lines from
 the engine (Wilson/arcsine for proportions, exact Poisson/log-normal for rates).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from qframe.engine.funnel import Z95, Z998
 from qframe.engine.funnel_families import FunnelFamily, funnel_family
@@ -43,16 +45,26 @@ class Funnel(Frame):
     unlabelled: int = 0
 
 
-def _marker(kind: str, x: float, y: float) -> str:
-    if kind == "alarm" or kind == "better_alarm":
-        return f"M{x:.1f},{y - 5:.1f}l5,5-5,5-5-5z"
-    if kind == "alert":
-        return f"M{x:.1f},{y - 5:.1f}l5,9h-10z"
-    if kind == "better_alert":
-        return f"M{x:.1f},{y + 5:.1f}l5,-9h-10z"
-    if kind == "small_numbers":
-        return f"M{x - 3:.1f},{y - 3:.1f}l6,6m0,-6l-6,6"
-    return f"M{x:.1f},{y:.1f}h0"
+# Each kind's marker as a format of its point's (x, y) (the point is the marker's centre).
+MARKERS = {
+    "alarm": ("M%.1f,%.1fl5,5-5,5-5-5z", 0.0, -5.0),
+    "better_alarm": ("M%.1f,%.1fl5,5-5,5-5-5z", 0.0, -5.0),
+    "alert": ("M%.1f,%.1fl5,9h-10z", 0.0, -5.0),
+    "better_alert": ("M%.1f,%.1fl5,-9h-10z", 0.0, 5.0),
+    "small_numbers": ("M%.1f,%.1fl6,6m0,-6l-6,6", -3.0, -3.0),
+    "within": ("M%.1f,%.1fh0", 0.0, 0.0),
+}
+CHAR_WIDTH, LABEL_HEIGHT = 6.2, 12.0  # an 11px label's average character width and height
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The points as columns: names, sizes, values and flags, in the same order."""
+
+    names: Sequence[str]
+    sizes: Sequence[float]
+    values: Sequence[float]
+    flags: Sequence[str]
 
 
 def family_of(measure: str) -> FunnelFamily:
@@ -71,10 +83,28 @@ def funnel_plot(
     multiplier: float = 1.0,
 ) -> Funnel:
     """Geometry of the plot; target is a share (0..1) or a rate per unit of exposure."""
+    columns = Columns(
+        [p.name for p in points], [p.size for p in points],
+        [p.value for p in points], [p.flag for p in points],
+    )  # fmt: skip
+    return funnel_columns(columns, measure, target, tau2, x_title, y_title, multiplier)
+
+
+def funnel_columns(
+    points: Columns,
+    measure: str,
+    target: float,
+    tau2: float,
+    x_title: str,
+    y_title: str,
+    multiplier: float = 1.0,
+) -> Funnel:
+    """funnel_plot for points given as columns: 7,000 points are worked out as arrays."""
     chart = Funnel(x_title=x_title, y_title=y_title)
-    sizes = [p.size for p in points if p.size > 0]
-    size_max = max(sizes + [10.0]) * 1.02
-    size_min = max(min(sizes + [size_max]) * 0.8, 1e-9)
+    sizes, values = np.asarray(points.sizes, float), np.asarray(points.values, float)
+    positive = sizes[sizes > 0]
+    size_max = max(float(positive.max()) if positive.size else 0.0, 10.0) * 1.02
+    size_min = max((float(positive.min()) if positive.size else size_max) * 0.8, 1e-9)
     first = max(size_min * 0.5, size_max * 1e-4)
     steps = [first * (size_max / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
     family = family_of(measure)
@@ -83,9 +113,10 @@ def funnel_plot(
     }
     centre = family.centre(target, multiplier) or 0.0
     seen = [c for c in curves[Z998] if c[0] >= size_min]
-    values = [p.value for p in points] + [centre]
-    values += [c[1] for c in seen] + [c[2] for c in seen]
-    lo, hi = min(values), max(values)
+    edges = [centre] + [c[1] for c in seen] + [c[2] for c in seen]
+    if values.size:
+        edges += [float(values.min()), float(values.max())]
+    lo, hi = min(edges), max(edges)
     pad = (hi - lo) * 0.05 or 1.0
     lo, hi = lo - pad, hi + pad
     if family.ceiling is not None:
@@ -103,18 +134,65 @@ def funnel_plot(
             line = [(x(c[0]), y(c[side])) for c in curves[z]]
             d = " ".join(f"{'M' if i == 0 else 'L'}{px},{py}" for i, (px, py) in enumerate(line))
             chart.lines.append((css, d))
-    by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
-    for p in points:
-        kind = p.flag if p.flag in by_kind else "within"
-        by_kind[kind].append(_marker(kind, x(p.size), y(p.value)))
-    chart.paths = [(k, "".join(v), len(v)) for k, v in by_kind.items() if v]
-    outliers = [p for p in points if p.flag in OUTLIERS]
-    # The most extreme first: distance from the target relative to the 99.8% half-width.
-    outliers.sort(key=lambda p: -abs(p.value - centre) * math.sqrt(max(p.size, 1e-9)))
-    for p in outliers[:MAX_LABELS]:
-        px, py = x(p.size), y(p.value)
-        # Near the right edge the name runs leftwards so it stays on the plot.
-        left = px > chart.right - 200
-        chart.labels.append((px - 7 if left else px + 7, py - 6, p.name, p.flag, left))
-    chart.unlabelled = max(0, len(outliers) - MAX_LABELS)
+    xs, ys = _pixels(x, sizes), _pixels(y, values)
+    by_kind: dict[str, list[int]] = {k: [] for k in KINDS}
+    for i, flag in enumerate(points.flags):
+        by_kind[flag if flag in by_kind else "within"].append(i)
+    for kind, at in by_kind.items():
+        if at:
+            shape, dx, dy = MARKERS[kind]
+            pairs = zip((xs[at] + dx).tolist(), (ys[at] + dy).tolist(), strict=True)
+            chart.paths.append((kind, "".join([shape % xy for xy in pairs]), len(at)))
+    outliers = [i for kind in OUTLIERS for i in by_kind[kind]]
+    _label(chart, points, np.asarray(outliers, int), (xs, ys, values, sizes), centre)
     return chart
+
+
+def _pixels(scale: Scale, values: np.ndarray) -> np.ndarray:
+    """Scale(values) for an array: the same linear map, rounded to 0.1 px."""
+    span = scale.hi - scale.lo or 1.0
+    return np.round(scale.start + (values - scale.lo) / span * (scale.end - scale.start), 1)
+
+
+def _label(
+    chart: Funnel,
+    points: Columns,
+    outliers: np.ndarray,
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    centre: float,
+) -> None:
+    """Name the most extreme outliers on both sides, each where it overlaps no name already
+    placed, or not at all; those left out are counted (the page lists them all)."""
+    xs, ys, values, sizes = arrays
+    # The most extreme first: distance from the target relative to the 99.8% half-width.
+    extreme = -np.abs(values[outliers] - centre) * np.sqrt(np.maximum(sizes[outliers], 1e-9))
+    placed: list[tuple[float, float, float, float]] = []
+    # (the most extreme few times MAX_LABELS are tried: the rest are listed under the plot)
+    for i in outliers[np.argsort(extreme, kind="stable")][: 4 * MAX_LABELS].tolist():
+        if len(placed) == MAX_LABELS:
+            break
+        px, py, name = float(xs[i]), float(ys[i]), points.names[i]
+        width = CHAR_WIDTH * len(name)
+        for left, dy in _places(px > chart.right - 200):
+            x0 = px - 7 - width if left else px + 7
+            box = (x0, py + dy - LABEL_HEIGHT, x0 + width, py + dy + 2)
+            if x0 < 0 or x0 + width > chart.width:
+                continue
+            if not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                chart.labels.append(
+                    (x0 + width if left else x0, py + dy, name, points.flags[i], left)
+                )
+                break
+    chart.unlabelled = len(outliers) - len(chart.labels)
+
+
+def _places(near_right: bool) -> list[tuple[bool, float]]:
+    """Where a name may go, in order: beside the point on its side (leftwards near the right
+    edge, so it stays on the plot), above the point and then below it; then the other side."""
+    sides = (True, False) if near_right else (False, True)
+    return [(left, dy) for left in sides for dy in (-6.0, 14.0)]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -1,143 +1,176 @@
 """What the funnel page shows: one indicator at one level, its plot, outliers and table.
 
 Every point and every table row come from the same stored Score (value and funnel flag), so
-the plot and the table cannot disagree; the filter only narrows the table and the labels.
+the plot and the table cannot disagree; the filter only narrows the table. The plot, the
+outlier lists and the rows are kept (qframe/scoring/final_cache.py) under run, indicator, level
+and the viewer's scope: a final run's as they are, a provisional run's under a fingerprint of
+its scores read on every view. The table's filter and page are applied per request and only the
+rows on the page are written out (funnel_table.py).
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qframe.auth.permissions import in_scope_clause
 from qframe.engine.funnel_families import FunnelFamily, funnel_family
 from qframe.engine.measure_types import measure_type
-from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.rawsql import raw_rows
+from qframe.scoring.final_cache import FinalRunCache, scope_key
 from qframe.scoring.models import Score, ScoreRun
-from qframe.variation.funnel_chart import FunnelPoint, funnel_plot
-from qframe.variation.present import BASIS_WORDS, result_interval
+from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns
+from qframe.variation.funnel_table import PAGE_ROWS, SHOW, FunnelRow, table_page
+from qframe.variation.present import BASIS_WORDS
 
 LEVEL_KINDS = {"provider": PROVIDER_KINDS, "service_line": ("service_line",), "ward": ("ward",)}
-SHOW = {
-    "all": "All results",
-    "outliers": "Outliers on either side",
-    "worse": "Worse than expected (alerts and alarms)",
-    "better": "Better than expected",
-    "small_numbers": "Small numbers",
-}
-MAX_ROWS = 500
-GROUPS = {
-    "alarm": ("alarm",), "alert": ("alert",), "better_alarm": ("better_alarm",),
-    "better_alert": ("better_alert",), "small_numbers": ("small_numbers",),
-}  # fmt: skip
-SHOWN_FLAGS = {
-    "outliers": {"alarm", "alert", "better_alarm", "better_alert"},
-    "worse": {"alarm", "alert"},
-    "better": {"better_alarm", "better_alert"},
-    "small_numbers": {"small_numbers"},
-}
+GROUPS = ("alarm", "alert", "better_alarm", "better_alert", "small_numbers")
+LISTED = 10  # outliers of each kind named in the lists above the table (most extreme first)
+SMALL_LISTED = 50
+CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 40 MB kept)
 
 
-class FunnelOrg(NamedTuple):
-    """What the funnel page shows of an organisation."""
+@dataclass(frozen=True)
+class FunnelWhole:
+    """Everything the page shows that does not depend on the table's filter or page."""
 
-    id: int
-    name: str
-    code: str
+    rows: list[tuple[Any, ...]]  # FunnelRow's fields as plain tuples, in code order
+    chart: Funnel | None
+    flagged: dict[str, list[FunnelRow]]  # the first LISTED (SMALL_LISTED) of each group
+    counts: dict[str, int]  # rows in each group
+    no_data: int
 
 
-class FunnelCell(NamedTuple):
-    """What the funnel page shows of a score."""
-
-    numerator: int | None
-    denominator: int | None
-    achievement: float | None
-    funnel_flag: str | None
+_cache: FinalRunCache[FunnelWhole] = FinalRunCache(CACHE_SIZE)
 
 
 def funnel_context(
     run: ScoreRun, indicator: Indicator, level: str, args: Any, user: Any
 ) -> dict[str, Any]:
     """Template context for the funnel page (chart, outliers by side, filtered table)."""
-    # plain columns, not entities: a national indicator has 7,000 rows
-    rows = [
-        (FunnelOrg(oid, name, code), FunnelCell(x, n, achievement, flag))
-        for oid, name, code, x, n, achievement, flag in db.session.execute(
-            select(
-                Organisation.id,
-                Organisation.name,
-                Organisation.code,
-                Score.numerator,
-                Score.denominator,
-                Score.achievement,
-                Score.funnel_flag,
-            )  # fmt: skip
-            .join(Score, Score.organisation_id == Organisation.id)
-            .where(
-                Score.run_id == run.id,
-                Score.indicator_id == indicator.id,
-                Organisation.kind.in_(LEVEL_KINDS[level]),
-                in_scope_clause(Organisation.id, user),
-            )
-            .order_by(Organisation.code)
-        )
-    ]
     stat = (run.stats or {}).get(str(indicator.id), {}).get(level, {})
-    plotted = [(o, s) for o, s in rows if s.denominator and s.achievement is not None]
-    multiplier = float(indicator.multiplier) if indicator.multiplier is not None else 1.0
-    chart = None
     kind = measure_type(indicator.measure)
     family = None if kind.funnel_family is None else funnel_family(kind.funnel_family)
-    if family is not None and plotted and stat.get("target"):
-        chart = funnel_plot(
-            [FunnelPoint(o.name, float(s.denominator or 0), float(s.achievement or 0.0),
-                         s.funnel_flag or "within") for o, s in plotted],
-            indicator.measure, stat["target"], stat.get("tau2") or 0.0,
-            family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
-        )  # fmt: skip
-    worse_first = indicator.polarity == "lower_is_better"
-    flagged = {
-        flag: sorted(
-            [(o, s) for o, s in plotted if s.funnel_flag == flag],
-            key=lambda item: item[1].achievement or 0.0,
-            reverse=worse_first if not flag.startswith("better") else not worse_first,
-        )
-        for flag in GROUPS
-    }
-    show = args.get("show", "all")
-    show = show if show in SHOW else "all"
-    query = (args.get("q") or "").strip()[:80]
-    matching = [
-        (o, s)
-        for o, s in rows
-        if (show == "all" or s.funnel_flag in SHOWN_FLAGS[show])
-        and (not query or query.lower() in o.name.lower() or query.lower() in o.code.lower())
-    ]
-    table = [  # intervals for the rows listed only
-        (o, s, result_interval(indicator.measure, s.numerator, s.denominator, indicator.multiplier))
-        for o, s in matching[:MAX_ROWS]
-    ]
+    multiplier = float(indicator.multiplier) if indicator.multiplier is not None else 1.0
+    whole = _cache.fetch(
+        run,
+        (indicator.id, indicator.polarity, level, scope_key(user), repr(sorted(stat.items()))),
+        lambda: _whole(run, indicator, level, user, stat, family, multiplier),
+        lambda: _fingerprint(run, indicator, level, user),
+    )
+    table = table_page(whole.rows, indicator, args, percent=kind.shown_as == "percent")
     return {
-        "rows": rows,
-        "chart": chart,
+        "rows": whole.rows,
+        "chart": whole.chart,
         "stat": stat,
-        "flagged": flagged,
+        "flagged": whole.flagged,
+        "flag_counts": whole.counts,
+        "listed": LISTED,
+        "small_listed": SMALL_LISTED,
         "table": table,
-        "table_total": len(matching),
-        "show": show,
         "show_options": SHOW,
-        "query": query,
+        "rows_per_page": PAGE_ROWS,
         "basis_words": BASIS_WORDS.get(int(stat.get("basis") or 0), BASIS_WORDS[0]),
         "centre": _centre(family, stat, multiplier),
         "plottable": family is not None,
         "method_words": "" if family is None else family.method_words,
         "percent": kind.shown_as == "percent",
+        "ratio": kind.expected,  # observed and expected counts, a ratio to 2 places
         "count_word": "of" if kind.within_denominator else "in",
-        "no_data": [o for o, s in rows if not s.denominator or s.achievement is None],
+        "no_data": whole.no_data,
     }
+
+
+def _scores(run: ScoreRun, indicator: Indicator, level: str, user: Any, *columns: Any) -> Any:
+    return (
+        select(*columns)
+        .select_from(Organisation)
+        .join(Score, Score.organisation_id == Organisation.id)
+        .where(
+            Score.run_id == run.id,
+            Score.indicator_id == indicator.id,
+            Organisation.kind.in_(LEVEL_KINDS[level]),
+            in_scope_clause(Organisation.id, user),
+        )
+    )
+
+
+def _fingerprint(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> tuple[Any, ...]:
+    """Per flag: how many scores, their sums and the newest score's id. A provisional run is
+    kept under it, so a change to the scores drawn would be a new key (in the database: a
+    few milliseconds, where reading the 7,000 rows into Python is most of the page)."""
+    columns = (
+        Score.funnel_flag,
+        func.count(),
+        func.sum(Score.numerator),
+        func.sum(Score.denominator),
+        func.sum(Score.achievement),
+        func.sum(Score.expected),
+        func.max(Score.id),
+    )
+    stmt = _scores(run, indicator, level, user, *columns).group_by(Score.funnel_flag)
+    return tuple(raw_rows(stmt))
+
+
+def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tuple[Any, ...]]:
+    # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows
+    stmt = _scores(
+        run, indicator, level, user,
+        Organisation.id, Organisation.name, Organisation.code, Score.numerator,
+        Score.denominator, Score.achievement, Score.funnel_flag, Score.expected,
+    )  # fmt: skip
+    rows = raw_rows(stmt)
+    rows.sort(key=itemgetter(2))  # by code: quicker here than the database's sort
+    return rows
+
+
+def _whole(
+    run: ScoreRun,
+    indicator: Indicator,
+    level: str,
+    user: Any,
+    stat: dict[str, Any],
+    family: FunnelFamily | None,
+    multiplier: float,
+) -> FunnelWhole:
+    rows = _read(run, indicator, level, user)
+    # id, name, code, numerator, denominator, achievement, flag, expected: plotted with a size
+    # (the denominator, or a ratio's expected count) and a value
+    plotted = [r for r in rows if _size(r) and r[5] is not None]
+    chart = None
+    if family is not None and plotted and stat.get("target"):
+        _ids, names, _codes, _xs, _ns, values, flags, _es = zip(*plotted, strict=True)
+        sizes = [_size(r) for r in plotted]
+        columns = Columns(names, sizes, values, [flag or "within" for flag in flags])
+        chart = funnel_columns(
+            columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
+            family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
+        )  # fmt: skip
+    groups: dict[str, list[FunnelRow]] = {flag: [] for flag in GROUPS}
+    for row in plotted:
+        if row[6] in groups:
+            groups[row[6]].append(FunnelRow._make(row))
+    worse_first = indicator.polarity == "lower_is_better"
+    flagged = {
+        flag: sorted(
+            found,
+            key=lambda r: r.achievement or 0.0,
+            reverse=worse_first if not flag.startswith("better") else not worse_first,
+        )[: SMALL_LISTED if flag == "small_numbers" else LISTED]
+        for flag, found in groups.items()
+    }
+    counts = {flag: len(found) for flag, found in groups.items()}
+    return FunnelWhole(rows, chart, flagged, counts, len(rows) - len(plotted))
+
+
+def _size(row: tuple[Any, ...]) -> Any:
+    """Where a row sits on the funnel's x axis: its denominator, or a ratio's expected count."""
+    return row[4] if row[7] is None else row[7]
 
 
 def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:

@@ -34,10 +34,12 @@ def result_interval(
     numerator: int | None,
     denominator: int | None,
     multiplier: Decimal | float | None,
+    expected: float | None = None,
 ) -> Interval | None:
-    """The 95% interval of a stored result, in its own units; None where there is none."""
+    """The 95% interval of a stored result, in its own units; None where there is none
+    (`expected`: a ratio's expected count, its base in place of the denominator)."""
     try:
-        return measure_interval(measure, numerator, denominator, _float(multiplier))
+        return measure_interval(measure, numerator, denominator, _float(multiplier), expected)
     except EngineError:
         return None
 

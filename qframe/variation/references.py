@@ -84,6 +84,8 @@ def qframe_references(indicators: Sequence[Indicator], period: Period) -> dict[i
             Measurement.organisation_id,
             Measurement.numerator,
             Measurement.denominator,
+            # A ratio's size is its expected count (a ratio has no denominator); stored text.
+            Measurement.expected,
         )
         .join(Organisation, Organisation.id == Measurement.organisation_id)
         .where(
@@ -95,10 +97,11 @@ def qframe_references(indicators: Sequence[Indicator], period: Period) -> dict[i
         .order_by(Measurement.id)
     )
     # the latest measurement per organisation and (code, measure), as before one per indicator
-    latest: dict[tuple[str, str], dict[int, tuple[int, int]]] = {key: {} for key in wanted}
-    for peer_id, org, x, n in raw_rows(stmt):
-        if x is not None and n is not None and n > 0:
-            latest[peers[peer_id]][org] = (x, n)
+    latest: dict[tuple[str, str], dict[int, tuple[int, float]]] = {key: {} for key in wanted}
+    for peer_id, org, x, n, e in raw_rows(stmt):
+        size = float(n) if n is not None else (None if e is None else float(e))
+        if x is not None and size is not None and size > 0:
+            latest[peers[peer_id]][org] = (x, size)
     found: dict[int, Reference] = {}
     for indicator in indicators:
         family = _family(indicator)

@@ -61,14 +61,17 @@ def measure[T](action: Callable[[], T]) -> Measured[T]:
     return Measured(result, cpu, wall, peak, "tracemalloc peak")
 
 
-def report(label: str, ours: Measured[Any], limit: Measured[Any], limit_label: str) -> str:
+def report(
+    label: str, ours: Measured[Any], limit: Measured[Any], limit_label: str, digits: int = 2
+) -> str:
     """One line: qframe's figure, the limit measured in the same run, the ratio (CPU)."""
     ratio = ours.cpu / limit.cpu if limit.cpu > 0 else float("inf")
+    d = digits
     return (
-        f"{label}: qframe {ours.cpu:.2f} s CPU ({ours.wall:.2f} s wall, {ours.how} "
+        f"{label}: qframe {ours.cpu:.{d}f} s CPU ({ours.wall:.{d}f} s wall, {ours.how} "
         f"{ours.peak_mib:.0f} MiB, +{ours.grew_mib:.0f} during the call) | limit ({limit_label}) "
-        f"{limit.cpu:.2f} s CPU ({limit.wall:.2f} s wall, {limit.peak_mib:.0f} MiB, "
-        f"+{limit.grew_mib:.0f}) | ratio {ratio:.1f}x"
+        f"{limit.cpu:.{d}f} s CPU ({limit.wall:.{d}f} s wall, {limit.peak_mib:.0f} MiB, "
+        f"+{limit.grew_mib:.0f}) | ratio {ratio:.{min(d - 1, 2)}f}x"
     )
 
 
@@ -90,3 +93,10 @@ def closed_form_arrays(slopes: Any, room: Any, budget: float) -> tuple[float, An
         k = int(np.searchsorted(total_at, budget))
         rate = float((budget - capped_before[k]) / slope_from[k])
     return rate, np.minimum(u, rate * a) * live
+
+
+def measure_median[T](action: Callable[[], T], repeat: int) -> Measured[T]:
+    """`measure` run `repeat` times: the run with the median CPU seconds (for calls of a few
+    milliseconds, where one run is mostly noise on a shared machine)."""
+    runs = sorted((measure(action) for _ in range(repeat)), key=lambda m: m.cpu)
+    return runs[len(runs) // 2]

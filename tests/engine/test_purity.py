@@ -21,6 +21,7 @@ PURE_MODULES = [
     "qframe.appraisal.rules",
     "qframe.measurements.validation",
     "qframe.money",
+    "qframe.variation.small_unit_kinds",
 ]
 PROBE = """
 import importlib, pkgutil, sys

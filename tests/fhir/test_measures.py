@@ -50,12 +50,15 @@ def test_scoring_and_improvement_notation_follow_the_measure_type_and_polarity(d
     bundle = framework_bundle(publish("acute-quality-2025-26"))
     by_code = {e["resource"]["identifier"][0]["value"]: e["resource"] for e in bundle["entry"]}
     # AQF-S01 is a proportion where higher is better; AQF-S03 a rate per 1,000 bed days where
-    # lower is better; AQF-E05 a value (a ratio submitted as a number), lower is better.
+    # lower is better; AQF-E05 SHMI, an indirectly standardised ratio (observed / expected
+    # deaths), lower is better: FHIR's "ratio" scoring, its only population the numerator.
     assert _code(by_code["AQF-S01"]["scoring"]) == "proportion"
     assert _code(by_code["AQF-S01"]["improvementNotation"]) == "increase"
     assert _code(by_code["AQF-S03"]["scoring"]) == "ratio"
     assert _code(by_code["AQF-S03"]["improvementNotation"]) == "decrease"
-    assert _code(by_code["AQF-E05"]["scoring"]) == "continuous-variable"
+    assert _code(by_code["AQF-E05"]["scoring"]) == "ratio"
+    shmi = [_code(p["code"]) for p in by_code["AQF-E05"]["group"][0]["population"]]
+    assert shmi == ["numerator"]
     populations = [_code(p["code"]) for p in by_code["AQF-S01"]["group"][0]["population"]]
     assert populations == ["numerator", "denominator", "denominator-exclusion"]
 

@@ -20,11 +20,15 @@ from qframe.scoring.runs import finalise_run, score_period
 from .conftest import library
 
 TODAY = date(2026, 5, 15)
-HEADER = "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment"
+HEADER = (
+    "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment,expected"
+)
 
 
 def csv(*lines: str) -> bytes:
-    return ("\n".join([HEADER, *lines]) + "\n").encode()
+    # Rows written without the last (expected) column get it empty.
+    padded = [line + "," * (HEADER.count(",") - line.count(",")) for line in lines]
+    return ("\n".join([HEADER, *padded]) + "\n").encode()
 
 
 def aqf_rows(tree) -> list[str]:  # type: ignore[no-untyped-def]
@@ -32,7 +36,7 @@ def aqf_rows(tree) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         f"{a},AQF-S01,2025/26 Q1,96,100,4,,,",
         f"{a},AQF-S05,2025/26 Q1,3,20000,,,,",
-        f"{a},AQF-E05,2025/26 Q1,,,,1.02,,",
+        f"{a},AQF-E05,2025/26 Q1,408,,,,,,400.00",
         f"{a},AQF-S02,2025/26 Q1,,,,,not_collected,audit system down",
         f"{a},AQF-E01,2025/26 Q1,0,0,,,,",
         f"{other},AQF-S01,2025/26 Q1,45,50,,,,",
@@ -56,6 +60,7 @@ def stored(framework) -> dict[tuple[str, str, str], tuple]:  # type: ignore[no-u
             m.denominator,
             m.exclusions,
             m.value,
+            m.expected,
             m.missing_reason,
             m.comment,
         )
@@ -93,9 +98,15 @@ def test_each_measurement_becomes_a_summary_report_with_its_counts_and_score(db,
     # 3 falls per 20,000 × 100,000 = 15 per 100,000
     s05 = reports[(tree.trust_a.code, "AQF-S05")]
     assert s05["group"][0]["measureScore"]["value"] == Decimal("15.0")
-    assert reports[(tree.trust_a.code, "AQF-E05")]["group"][0]["measureScore"]["value"] == (
-        Decimal("1.02")
-    )
+    # SHMI: 408 observed / 400.00 expected deaths = 1.02; the observed count is the numerator
+    # population and the expected count (a decimal, which no FHIR population can hold) an
+    # extension on the group.
+    shmi = reports[(tree.trust_a.code, "AQF-E05")]["group"][0]
+    assert shmi["measureScore"]["value"] == Decimal("1.02")
+    assert counts(reports[(tree.trust_a.code, "AQF-E05")]) == {"numerator": 408}
+    assert shmi["extension"] == [
+        {"url": ext_url("expected-count"), "valueDecimal": Decimal("400.00")}
+    ]
     missing = reports[(tree.trust_a.code, "AQF-S02")]
     assert "group" not in missing
     assert {"url": ext_url("missing-reason"), "valueCode": "not_collected"} in missing["extension"]
@@ -129,7 +140,12 @@ def test_reports_imported_into_an_empty_framework_store_the_same_numbers(db, tre
     assert outcome.created == 6
     assert stored(aqf) == before
     # and the CSV's own figures, read independently of both exports
-    assert before[(tree.trust_a.code, "AQF-S01", "2025/26 Q1")] == (96, 100, 4, None, None, None)
+    assert before[(tree.trust_a.code, "AQF-S01", "2025/26 Q1")] == (
+        96, 100, 4, None, None, None, None,
+    )  # fmt: skip
+    # the ratio round-trips its expected count as exact text (400.00, not 400)
+    shmi = before[(tree.trust_a.code, "AQF-E05", "2025/26 Q1")]
+    assert (shmi[0], shmi[1], str(shmi[4])) == (408, None, "400.00")
 
 
 def test_yes_no_and_register_values_survive_the_round_trip(db, tree, publish):

@@ -176,7 +176,7 @@ BAD_DOCUMENTS = {
     ),
     "unknown setting": (_set("setting", "hospice"), {("setting", "invalid_choice")}),
     "unknown measure": (
-        _set("indicators.0.measure", "ratio"),
+        _set("indicators.0.measure", "odds_ratio"),
         {("indicators[0].measure", "invalid_choice")},
     ),
     "unknown polarity": (

@@ -11,14 +11,15 @@ from qframe.notifications.models import Notification
 from qframe.periods.models import get_or_create_period
 
 HEADER = "org_code,indicator_code,period,numerator,denominator,exclusions,value"
+# SHMI (AQF-E05) is a ratio: observed deaths and the file's `expected` column (expected deaths).
 PROVIDER_CODES = ("AQF-S01", "AQF-S02", "AQF-S05", "AQF-E01", "AQF-E04", "AQF-X03")
 
 
 def quarter_file(org) -> bytes:  # type: ignore[no-untyped-def]
     """Every provider-level value of AQF for 2025/26 Q1, so the quarter can be declared."""
-    lines = [f"{org.code},{c},2025/26 Q1,5,10,," for c in PROVIDER_CODES]
-    lines.append(f"{org.code},AQF-E05,2025/26 Q1,,,,1.01")
-    return ("\n".join([HEADER, *lines]) + "\n").encode()
+    lines = [f"{org.code},{c},2025/26 Q1,5,10,,," for c in PROVIDER_CODES]
+    lines.append(f"{org.code},AQF-E05,2025/26 Q1,404,,,,400.0")
+    return ("\n".join([f"{HEADER},expected", *lines]) + "\n").encode()
 
 
 def told(user):  # type: ignore[no-untyped-def]

@@ -21,12 +21,16 @@ from qframe.measurements.models import (
 from qframe.measurements.services import import_csv, save_entry
 from qframe.periods.models import get_or_create_period
 
-HEADER = "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment"
+HEADER = (
+    "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment,expected"
+)
 TODAY = date(2026, 5, 15)
 
 
 def csv(*lines: str) -> bytes:
-    return ("\n".join([HEADER, *lines]) + "\n").encode()
+    # Rows written without the last (expected) column get it empty.
+    padded = [line + "," * (HEADER.count(",") - line.count(",")) for line in lines]
+    return ("\n".join([HEADER, *padded]) + "\n").encode()
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ def test_values_are_stored_as_given_and_missing_is_recorded_as_missing_not_zero(
         csv(
             f"{tree.trust_a.code},AQF-S01,2025/26 Q1,4012,4200,37,,,",
             f"{tree.trust_a.code},AQF-S02,2025/26 Q1,,,,,not_collected,audit not run",
-            f"{tree.trust_a.code},AQF-E05,2025/26 Q1,,,,1.0250,,",
+            f"{tree.trust_a.code},AQF-E05,2025/26 Q1,412,,,,,,401.250",
         ),
         filename="q1.csv",
         today=TODAY,
@@ -66,7 +70,9 @@ def test_values_are_stored_as_given_and_missing_is_recorded_as_missing_not_zero(
     assert (sepsis.numerator, sepsis.denominator, sepsis.value) == (None, None, None)
     assert (sepsis.missing, sepsis.missing_reason) == (True, "not_collected")
     shmi = stored(db, tree.trust_a, "AQF-E05", "2025/26 Q1")
-    assert str(shmi.value) == "1.0250"  # exact text, as written
+    # A ratio: observed deaths as the numerator, expected deaths as exact text, as written.
+    assert (shmi.numerator, shmi.denominator, shmi.value) == (412, None, None)
+    assert str(shmi.expected) == "401.250"
 
 
 def test_the_same_file_twice_is_a_reported_no_op(db, tree, aqf, lead):
@@ -144,7 +150,7 @@ def test_a_change_to_declared_data_puts_it_back_to_awaiting_declaration(db, tree
     ]
     lines += [
         f"{tree.trust_a.code},AQF-S05,2025/26 Q1,3,90000,,,,",
-        f"{tree.trust_a.code},AQF-E05,2025/26 Q1,,,,1.01,,",
+        f"{tree.trust_a.code},AQF-E05,2025/26 Q1,404,,,,,,400",
     ]
     import_csv(lead, aqf, csv(*lines), today=TODAY)
     decl = declare(lead, aqf, tree.trust_a, get_or_create_period("2025/26 Q1"))
@@ -199,9 +205,11 @@ def test_a_stale_form_is_refused_instead_of_overwriting(db, tree, aqf, lead):
 
 
 def test_decimal_values_equal_in_value_are_not_a_change(db, tree, aqf, lead):
-    import_csv(lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,,,,1.0,,"), today=TODAY)
+    import_csv(
+        lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,400,,,,,,400.5"), today=TODAY
+    )
     outcome = import_csv(
-        lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,,,,1.00,,"), today=TODAY
+        lead, aqf, csv(f"{tree.trust_a.code},AQF-E05,2025/26 Q1,400,,,,,,400.50"), today=TODAY
     )
     assert (outcome.updated, outcome.unchanged) == (0, 1)
-    assert stored(db, tree.trust_a, "AQF-E05", "2025/26 Q1").value == Decimal("1.0")
+    assert stored(db, tree.trust_a, "AQF-E05", "2025/26 Q1").expected == Decimal("400.5")

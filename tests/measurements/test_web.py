@@ -216,8 +216,9 @@ def test_the_csv_download_round_trips_and_neutralises_formulas(db, client, tree,
         as_text=True
     )
     assert text.splitlines() == [
-        "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment",
-        f"{tree.ward_a.code},AQF-S03,2025-04,3,800,,,,'=HYPERLINK(1)",
+        "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment,"
+        "expected",
+        f"{tree.ward_a.code},AQF-S03,2025-04,3,800,,,,'=HYPERLINK(1),",
     ]
 
 

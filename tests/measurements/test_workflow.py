@@ -17,13 +17,14 @@ from qframe.measurements.windows import reopen_window, set_window
 from qframe.periods.models import get_or_create_period
 
 HEADER = "org_code,indicator_code,period,numerator,denominator,exclusions,value"
+# SHMI (AQF-E05) is a ratio: observed deaths and the file's `expected` column (expected deaths).
 PROVIDER_CODES = ("AQF-S01", "AQF-S02", "AQF-S05", "AQF-E01", "AQF-E04", "AQF-X03")
 
 
 def quarter_file(org, skip: int = 0) -> bytes:  # type: ignore[no-untyped-def]
-    lines = [f"{org.code},{c},2025/26 Q1,5,10,," for c in PROVIDER_CODES[skip:]]
-    lines.append(f"{org.code},AQF-E05,2025/26 Q1,,,,1.01")
-    return ("\n".join([HEADER, *lines]) + "\n").encode()
+    lines = [f"{org.code},{c},2025/26 Q1,5,10,,," for c in PROVIDER_CODES[skip:]]
+    lines.append(f"{org.code},AQF-E05,2025/26 Q1,404,,,,400.0")
+    return ("\n".join([f"{HEADER},expected", *lines]) + "\n").encode()
 
 
 def audits(db, action: str) -> int:  # type: ignore[no-untyped-def]

@@ -14,7 +14,9 @@ from qframe.periods.models import get_or_create_period
 from qframe.publication.services import publish_results
 from qframe.scoring.runs import finalise_run, score_period
 
-HEADER = "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment"
+HEADER = (
+    "org_code,indicator_code,period,numerator,denominator,exclusions,value,missing,comment,expected"
+)
 QUARTERS = ("2025/26 Q1", "2025/26 Q2", "2025/26 Q3")
 
 
@@ -26,9 +28,10 @@ def published(db, tree) -> Any:  # type: ignore[no-untyped-def]
     lines = [HEADER]
     for quarter in QUARTERS:
         lines += [
-            f"{tree.trust_a.code},AQF-S01,{quarter},96,100,,,,",
-            f"{tree.trust_a.code},AQF-E05,{quarter},,,,1.02,,",
-            f"{tree.other_trust.code},AQF-S01,{quarter},45,50,,,,",
+            f"{tree.trust_a.code},AQF-S01,{quarter},96,100,,,,,",
+            # SHMI: 408 observed / 400 expected deaths = 1.02
+            f"{tree.trust_a.code},AQF-E05,{quarter},408,,,,,,400",
+            f"{tree.other_trust.code},AQF-S01,{quarter},45,50,,,,,",
         ]
     import_csv(None, aqf, ("\n".join(lines) + "\n").encode(), today=date(2026, 5, 15))
     for quarter in QUARTERS:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy as np
 import pytest
 
-from qframe.optimiser.rounding import largest_remainder
+from qframe.optimiser.rounding import largest_remainder, micro_rounded
 
 
 def test_spare_pence_go_to_the_largest_remainders_first() -> None:
@@ -32,3 +35,15 @@ def test_float_noise_below_a_floor_never_pays_less_than_the_floor() -> None:
 def test_a_total_the_floors_and_caps_cannot_reach_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot round"):
         largest_remainder([1.0, 1.0], [0, 0], [1, 1], ["a", "b"], 3)
+
+
+def test_micro_rounding_in_numpy_is_pythons_round_to_six_places() -> None:
+    # the tie-break works on remainders rounded to a micro-penny by Python's round(v, 6);
+    # the array version must give the very same floats, halves and huge values included
+    rng = random.Random(7)
+    values = [rng.uniform(-1, 0) for _ in range(20_000)]
+    values += [(k + 0.5) / 1e6 * s for k in range(-2000, 2000) for s in (1, -1)]  # halves
+    values += [rng.uniform(-1, 1) * 10.0**e for e in range(-12, 13) for _ in range(200)]
+    values += [0.0, -0.0, 1e300, -1e300, 2.0**40 / 1e6, 0.4999995, 2.5e-6, 3.5e-6]
+    got = micro_rounded(np.array(values))
+    assert got.tolist() == [round(v, 6) for v in values]

@@ -120,6 +120,7 @@ def measure(db) -> Callable[..., Measurement]:  # type: ignore[no-untyped-def]
         denominator: int | None = None,
         value: str | None = None,
         missing: bool = False,
+        expected: str | None = None,
     ) -> Measurement:
         indicator = next(i for i in framework.indicators if i.code == code)
         row = Measurement(
@@ -130,6 +131,7 @@ def measure(db) -> Callable[..., Measurement]:  # type: ignore[no-untyped-def]
             numerator=numerator,
             denominator=denominator,
             value=None if value is None else Decimal(value),
+            expected=None if expected is None else Decimal(expected),
             missing=missing,
             source="form",
         )

@@ -74,3 +74,21 @@ def test_a_funnel_whose_reference_is_missing_stays_provisional():
     found = columns({1: 3}, 0)
     stats = calculate(found, {1: SPEC}, {}, dict.fromkeys(range(1, 4), "acute"), {}, lambda _w: {})
     assert (stats["1"]["provider"]["provisional"], stats["1"]["provider"]["basis"]) == (1, 0)
+
+
+def test_a_ratio_funnel_always_asks_as_it_takes_a_given_tau2_whatever_its_size():
+    # engine.ratios.ratio_funnel uses a given τ² in place of its own estimate, so a ratio
+    # funnel of 30 providers is flagged with its reference as before (basis 1: qframe).
+    shmi = IndicatorSpec("E05", "ratio", "lower_is_better", "threshold", 10.0, 1.10, 0.95)
+    rng = random.Random(3)
+    obs = [(rng.randint(50, 150), None, float(rng.randint(80, 120))) for _ in range(30)]
+    column = Column(1, list(range(1, 31)), obs, [False] * 30, ratio=True)
+    asked: list[list[int]] = []
+
+    def references(wanted: list[int]) -> dict[int, Reference]:
+        asked.append(wanted)
+        return {1: Reference(1.0, 0.002, "qframe")}
+
+    stats = calculate([column], {1: shmi}, {}, dict.fromkeys(range(1, 31), "acute"), {}, references)
+    assert asked == [[1]]
+    assert (stats["1"]["provider"]["tau2"], stats["1"]["provider"]["basis"]) == (0.002, 1)

@@ -111,3 +111,34 @@ def test_a_trusts_scorecard_has_no_small_units_section(tqf, tree, measure, clien
     login_as("commissioner", [tree.icb])
     html = client.get(f"/scoring/runs/{run.id}/orgs/{tree.trust_a.id}").get_data(as_text=True)
     assert 'data-testid="small-units"' not in html
+
+
+def test_a_practices_kept_estimates_follow_its_counts(
+    tqf, tree, measure, make_org, client, login_as
+):
+    # As above: the prior is Beta(555, 455), fitted on the first view and kept for the run.
+    # The practice's 5 of 10 gives Beta(560, 460): 560/1020 = 54.9%. Were its count 10 of 10
+    # (changed behind the page's back), the kept estimate must not be shown: Beta(565, 455),
+    # 565/1020 = 55.4%.
+    from sqlalchemy import update
+
+    from qframe.extensions import db
+    from qframe.scoring.models import Score
+
+    for _ in range(10):
+        measure(tqf, make_org("primary_care", tree.icb), "P1", "2025/26", 55, 100)
+    measure(tqf, tree.practice, "P1", "2025/26", 5, 10)
+    run = score_period(None, tqf, get_or_create_period("2025/26"))
+    login_as("commissioner", [tree.icb])
+    url = f"/scoring/runs/{run.id}/orgs/{tree.practice.id}"
+    for _ in range(2):  # the second view from what was kept
+        [(_flag, row)] = _rows(client.get(url).get_data(as_text=True))
+        assert re.search(r'data-testid="eb-estimate">54\.9%<', row)
+    db.session.execute(
+        update(Score)
+        .where(Score.run_id == run.id, Score.organisation_id == tree.practice.id)
+        .values(numerator=10)
+    )
+    db.session.commit()
+    [(_flag, row)] = _rows(client.get(url).get_data(as_text=True))
+    assert re.search(r'data-testid="eb-estimate">55\.4%<', row)

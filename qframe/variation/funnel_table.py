@@ -1,0 +1,123 @@
+"""The funnel page's table: filtered (kind of result, name or code) and a page at a time.
+
+A national indicator has 7,000 results, so the table opens on the outliers when there are
+more results than fit one page, says how many rows it hides, and writes out only the page's
+rows (their 95% intervals included), here rather than in a Jinja loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from markupsafe import Markup, escape
+
+from qframe.frameworks.models import Indicator
+from qframe.scoring.queries import FLAG_WORDS
+from qframe.variation.present import result_interval
+from qframe.web.templating import number, percent
+
+SHOW = {
+    "all": "All results",
+    "outliers": "Outliers on either side",
+    "worse": "Worse than expected (alerts and alarms)",
+    "better": "Better than expected",
+    "small_numbers": "Small numbers",
+}
+SHOWN_FLAGS = {
+    "outliers": {"alarm", "alert", "better_alarm", "better_alert"},
+    "worse": {"alarm", "alert"},
+    "better": {"better_alarm", "better_alert"},
+    "small_numbers": {"small_numbers"},
+}
+PAGE_ROWS = 100
+
+
+class FunnelRow(NamedTuple):
+    """One organisation's result as the funnel page shows it."""
+
+    id: int
+    name: str
+    code: str
+    numerator: int | None
+    denominator: int | None
+    achievement: float | None
+    funnel_flag: str | None
+    expected: float | None = None  # a ratio's expected count (its size on the funnel)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One page of the filtered table, written out, with the counts the page states."""
+
+    html: Markup
+    show: str
+    query: str
+    total: int  # rows matching the filter
+    everything: int  # rows before filtering
+    first: int  # 1-based position of the first row on this page
+    last: int
+    page: int
+    pages: int
+
+    @property
+    def hidden(self) -> int:
+        """Rows the filter leaves out, plus those on other pages."""
+        return self.everything - (self.last - self.first + 1 if self.total else 0)
+
+
+def table_page(
+    rows: Sequence[tuple[Any, ...]], indicator: Indicator, args: Any, *, percent: bool
+) -> Table:
+    """The page of the table the request asks for (show, q, page)."""
+    show = args.get("show") or ("all" if len(rows) <= PAGE_ROWS else "outliers")
+    show = show if show in SHOW else "all"
+    query = (args.get("q") or "").strip()[:80]
+    matching = rows
+    if show != "all":
+        wanted = SHOWN_FLAGS[show]
+        matching = [r for r in matching if r[6] in wanted]  # (rows are plain tuples)
+    if query:
+        needle = query.lower()
+        matching = [r for r in matching if needle in r[1].lower() or needle in r[2].lower()]
+    pages = max(1, -(-len(matching) // PAGE_ROWS))
+    page = min(max(_int(args.get("page")), 1), pages)
+    start = (page - 1) * PAGE_ROWS
+    shown = matching[start : start + PAGE_ROWS]
+    html = Markup("".join(_row(FunnelRow._make(r), indicator, percent) for r in shown))  # noqa: S704 (escaped in _row)
+    return Table(
+        html, show, query, len(matching), len(rows), start + 1, start + len(shown), page, pages
+    )
+
+
+def _int(value: Any) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
+
+
+def value_text(achievement: float | None, *, shown_as_percent: bool) -> str:
+    if achievement is None:
+        return "—"
+    return percent(achievement) if shown_as_percent else number(achievement, 2)
+
+
+def _row(r: FunnelRow, indicator: Indicator, shown_as_percent: bool) -> str:
+    ci = result_interval(
+        indicator.measure, r.numerator, r.denominator, indicator.multiplier, r.expected
+    )
+    places = 1 if r.expected is None else 2  # a ratio to 2 places
+    interval = "—" if ci is None else f"{number(ci.low, places)}–{number(ci.high, places)}"
+    base = r.denominator if r.expected is None else r.expected
+    base_text = "—" if base is None else number(base, 0 if r.expected is None else 1)
+    name = escape(r.name)
+    flag = escape(r.funnel_flag or "")
+    return (
+        f'<tr data-flag="{flag}" data-name="{name}"><td>{name} '
+        f'<span class="muted">{escape(r.code)}</span></td>'
+        f'<td class="num">{number(r.numerator) if r.numerator is not None else "—"}</td>'
+        f'<td class="num">{base_text}</td>'
+        f'<td class="num">{value_text(r.achievement, shown_as_percent=shown_as_percent)}</td>'
+        f'<td class="num">{interval}</td>'
+        f"<td>{escape(FLAG_WORDS.get(r.funnel_flag or '', 'Not plotted'))}</td></tr>"
+    )
