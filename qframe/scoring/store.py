@@ -68,8 +68,13 @@ class ChunkWriter:
 def write_scores(
     run: ScoreRun, columns: list[Column], maxima: dict[int, float], progress: Any
 ) -> None:
-    """Every score row of the run, chunk by chunk (the rows zipped from the columns in C)."""
-    writer = ChunkWriter(Score.__table__, SCORE_COLUMNS, progress, plain=True)
+    """Every score row of the run, chunk by chunk (the rows zipped from the columns in C).
+
+    Without a ratio indicator every expected count is NULL, the column's default: it is then
+    left out of the insert rather than sent as half a million NULLs."""
+    ratios = any(column.ratio for column in columns)
+    names = SCORE_COLUMNS if ratios else SCORE_COLUMNS[:-1]
+    writer = ChunkWriter(Score.__table__, names, progress, plain=True)
     run_id = run.id
     pending: list[tuple[Any, ...]] = []
     for column in columns:
@@ -77,14 +82,13 @@ def write_scores(
         assert scored is not None  # noqa: S101 - calculate() has run
         # A ratio's expected count rides in the observation's value place (scoring.inputs).
         expected = map(VALUE, column.obs) if column.ratio else repeat(None, size)
-        pending.extend(
-            zip(
-                repeat(run_id, size), column.orgs, repeat(indicator, size),
-                map(NUMERATOR, column.obs), map(DENOMINATOR, column.obs), scored.achievement,
-                scored.points, repeat(maxima[indicator], size), scored.status, scored.breach,
-                column.flags, column.rolled, expected, strict=True,
-            )
-        )  # fmt: skip
+        parts = [
+            repeat(run_id, size), column.orgs, repeat(indicator, size),
+            map(NUMERATOR, column.obs), map(DENOMINATOR, column.obs), scored.achievement,
+            scored.points, repeat(maxima[indicator], size), scored.status, scored.breach,
+            column.flags, column.rolled, *([expected] if ratios else []),
+        ]  # fmt: skip
+        pending.extend(zip(*parts, strict=True))
         while len(pending) >= CHUNK:
             writer.write(pending[:CHUNK])
             del pending[:CHUNK]
