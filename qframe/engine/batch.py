@@ -9,8 +9,11 @@ tests/engine/test_batch.py checks every result against `score_indicator`.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
+from qframe.engine.batch_columns import counted_columns
 from qframe.engine.errors import InvalidInput
+from qframe.engine.flags_columns import integer_columns
 from qframe.engine.measure_types import measure_type
 from qframe.engine.measures import PROPORTION, RATE
 from qframe.engine.points import score_indicator
@@ -53,6 +56,11 @@ def _counted(spec: IndicatorSpec, rows: Sequence[ObsRow]) -> ScoredColumn:
     lower, upper, g = spec.lower, spec.upper, spec.max_points
     if lower is None or upper is None:  # IndicatorSpec checks this; mypy cannot see it
         raise InvalidInput(f"{spec.code}: lower and upper thresholds are required")
+    columns = integer_columns(list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows)))
+    if columns is not None:
+        found = counted_columns(spec, (lower, upper), columns, proportion)
+        if found is not None:
+            return ScoredColumn(*found)
     higher = spec.polarity == "higher_is_better"
     small, floor = spec.min_denominator, spec.minimum_standard
     achievements: list[float | None] = []

@@ -8,23 +8,13 @@ floats and the same flags; tests/engine/test_flags.py checks it against `funnel`
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from statistics import quantiles
 
 from qframe.engine.errors import InvalidInput
+from qframe.engine.flags_columns import column_flags, integer_columns
 from qframe.engine.funnel import Z95, Z998, Flag, Reference
+from qframe.engine.funnel_summary import FunnelSummary
 from qframe.engine.types import Polarity, check_polarity
-
-
-@dataclass(frozen=True, slots=True)
-class FunnelSummary:
-    """The population's target θ, overdispersion φ and random-effects τ²."""
-
-    target: float | None
-    phi: float | None
-    tau2: float
-    provisional: bool = False
-    basis: str = "local"
 
 
 def funnel_flags(
@@ -36,10 +26,28 @@ def funnel_flags(
     min_units: int = 10,
     reference: Reference | None = None,
 ) -> tuple[FunnelSummary, list[Flag]]:
-    """Return the summary and, in input order, the flag `funnel` would give each provider."""
+    """Return the summary and, in input order, the flag `funnel` would give each provider.
+
+    Whole columns at once (engine.flags_columns) where the counts are plain integers; row by
+    row otherwise. Both give the same floats and flags (tests/engine/test_flags.py)."""
     check_polarity(polarity)
     if len(numerators) != len(denominators):
         raise InvalidInput("numerators and denominators must be the same length")
+    columns = integer_columns(numerators, denominators)
+    if columns is not None:
+        return column_flags(*columns, polarity, min_denominator, min_units, reference)
+    return flags_by_row(numerators, denominators, polarity, min_denominator, min_units, reference)
+
+
+def flags_by_row(
+    numerators: Sequence[int | None],
+    denominators: Sequence[int | None],
+    polarity: Polarity,
+    min_denominator: int | None,
+    min_units: int,
+    reference: Reference | None,
+) -> tuple[FunnelSummary, list[Flag]]:
+    """funnel_flags one row at a time: the reference for the column version, and its fallback."""
     counted: list[tuple[int, int]] = []
     for x, n in zip(numerators, denominators, strict=True):
         if x is None or n is None:

@@ -7,6 +7,7 @@ rates and standardised ratios exact Poisson/log-normal limits (engine.ratios).
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
@@ -83,7 +84,11 @@ def _proportion_flags(
     polarity: Polarity, small: float | None, reference: Reference | None,
 ) -> FamilyFlags:  # fmt: skip
     minimum = None if small is None else int(small)
-    whole = [None if s is None else int(s) for s in sizes]
+    # Denominators as integers; mostly they already are (checked in C, not row by row).
+    if set(map(type, sizes)) <= {int, type(None)}:
+        whole: Sequence[int | None] = cast("Sequence[int | None]", sizes)
+    else:
+        whole = [None if s is None else int(s) for s in sizes]
     summary, found = funnel_flags(
         counts, whole, polarity, min_denominator=minimum, reference=reference
     )

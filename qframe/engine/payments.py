@@ -95,7 +95,7 @@ def _points_amounts(
         numbers = list(map(float, values))
         if not all(map(math.isfinite, numbers)) or (numbers and min(numbers) < 0):
             return None
-        groups = (group_by_indicator.get(code) for code in points_by_indicator)
+        groups = set(map(group_by_indicator.get, points_by_indicator))  # in C, not a genexpr
         wanted = {g for g in groups if g is not None} & national_prevalence_by_group.keys()
         apdf = {
             group: _apdf(group, list_size, register_by_group, national_prevalence_by_group)
@@ -111,10 +111,11 @@ def _points_amounts(
             strict=True,
         )
     )
-    for code in amounts:
-        group = group_by_indicator.get(code)
-        if group in apdf:
-            amounts[code] *= apdf[group]
+    if apdf:  # no prevalence-adjusted group among them: nothing more to multiply
+        for code in amounts:
+            group = group_by_indicator.get(code)
+            if group in apdf:
+                amounts[code] *= apdf[group]
     return amounts
 
 

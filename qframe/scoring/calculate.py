@@ -8,11 +8,12 @@ row keep a national run (525,000 rows) within a few seconds.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import fsum
 from statistics import median
+from typing import cast
 
 from qframe.engine.batch import ScoredColumn, score_column
 from qframe.engine.errors import EngineError
@@ -23,9 +24,11 @@ from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
 from qframe.scoring.vbp_figures import vbp_column
-from qframe.variation.flagging import flag_column, has_funnel
+from qframe.variation.flagging import always_referenced, flag_column, has_funnel
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
+# indicator ids -> the reference population of each that has one (provider level)
+References = Callable[[list[int]], Mapping[int, Reference]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,31 +59,70 @@ def calculate(
     vbp: Mapping[int, VbpTerms],
     kinds: Mapping[int, str],
     describe: Mapping[int, str],
-    references: Mapping[int, Reference] | None = None,
+    references: References | None = None,
 ) -> Stats:
     """Score every column with the engine, flag funnels per level, take peer medians.
 
-    references: indicator id → reference population for the provider level (domain.md §7)."""
+    references: given indicator ids, their reference populations for the provider level
+    (domain.md §7). A funnel uses its reference only when its own providers are too few to
+    estimate τ², which is exactly when its flags without one come out provisional: so every
+    funnel is flagged without, and only the provisional ones ask for their reference (in one
+    call) and are flagged again; ratio funnels, which take a given τ² whatever their size,
+    always ask. A national run of proportions asks for none."""
     stats: Stats = {}
+    provisional: list[tuple[Column, list[int], IndicatorSpec, dict[str, float | int | None]]] = []
+    level_by_org: dict[int, str] = {}
+    last: tuple[list[int], dict[str, list[int]]] = ([], {})
     for column in columns:
         spec = specs[column.indicator]
         column.scored = _score(column, spec, vbp.get(column.indicator), describe)
         column.flags = [None] * len(column.orgs)
-        levels: dict[str, list[int]] = {}
-        for index, org in enumerate(column.orgs):
-            levels.setdefault(level_of(kinds.get(org, "")) or "other", []).append(index)
         achieved = column.scored.achievement
-        for level, indexes in levels.items():
-            values = [a for a in (achieved[i] for i in indexes) if a is not None]
+        if column.orgs != last[0]:  # columns mostly list the same organisations
+            last = (column.orgs, _levels(column.orgs, kinds, level_by_org))
+        for level, indexes in last[1].items():
+            if len(indexes) == len(achieved):  # every row (indexes count up from 0)
+                values = (
+                    cast("list[float]", achieved)
+                    if None not in achieved
+                    else [a for a in achieved if a is not None]
+                )
+            else:
+                values = [a for a in (achieved[i] for i in indexes) if a is not None]
             stat: dict[str, float | int | None] = {
                 "median": median(values) if values else None,
                 "units": len(values),
             }
-            reference = (references or {}).get(column.indicator) if level == "provider" else None
             if has_funnel(spec):
-                stat.update(flag_column(column, indexes, spec, reference))
+                stat.update(flag_column(column, indexes, spec, None))
+                asks = stat["provisional"] or always_referenced(spec)
+                if level == "provider" and asks and references is not None:
+                    provisional.append((column, indexes, spec, stat))
             stats.setdefault(str(column.indicator), {})[level] = stat
+    if provisional and references is not None:
+        found = references([column.indicator for column, *_ in provisional])
+        for column, indexes, spec, stat in provisional:
+            reference = found.get(column.indicator)
+            if reference is not None:
+                stat.update(flag_column(column, indexes, spec, reference))
     return stats
+
+
+def _levels(
+    orgs: list[int], kinds: Mapping[int, str], known: dict[int, str]
+) -> dict[str, list[int]]:
+    """Row indexes by the level each organisation is measured at ("other" for the rest)."""
+    levels: dict[str, list[int]] = {}
+    for index, org in enumerate(orgs):
+        level = known.get(org)
+        if level is None:
+            level = known[org] = level_of(kinds.get(org, "")) or "other"
+        found = levels.get(level)
+        if found is None:
+            levels[level] = [index]
+        else:
+            found.append(index)
+    return levels
 
 
 def _score(
@@ -124,28 +166,33 @@ def totals(
     """Each provider's totals over its own rows (breaches also over its units), and its
     points by indicator id (for payment)."""
     wanted = set(providers)
-    points: dict[int, dict[int, float]] = {org: {} for org in wanted}
+    columns = list(columns)
+    points = _points_by_provider(columns, wanted)
     alerts: Counter[int] = Counter()
     alarms: Counter[int] = Counter()
     breached: dict[int, set[int]] = {}
     for column in columns:
         indicator, scored = column.indicator, column.scored
         assert scored is not None  # noqa: S101 - calculate() has run
-        rows = zip(column.orgs, scored.points, scored.breach, column.flags, strict=True)
-        for org, earned, breach, flag in rows:
-            if org in wanted:
-                points[org][indicator] = earned
-                if flag == "alert":
-                    alerts[org] += 1
-                elif flag == "alarm":
-                    alarms[org] += 1
-            if breach:
-                for who in (org, *ancestors_of.get(org, ())):
-                    breached.setdefault(who, set()).add(indicator)
+        orgs = column.orgs
+        for index, flag in enumerate(column.flags):
+            if flag == "alert" or flag == "alarm":  # a few rows in a hundred
+                if orgs[index] in wanted:
+                    (alerts if flag == "alert" else alarms)[orgs[index]] += 1
+        if any(scored.breach):
+            for org, breach in zip(orgs, scored.breach, strict=True):
+                if breach:
+                    for who in (org, *ancestors_of.get(org, ())):
+                        breached.setdefault(who, set()).add(indicator)
+    maxima: dict[tuple[int, ...], float] = {}  # providers mostly have the same indicators
+    for earned in points.values():
+        key = tuple(earned)
+        if key not in maxima:
+            maxima[key] = fsum(specs[i].max_points for i in key)
     out = {
         org: Totals(
             fsum(points[org].values()),
-            fsum(specs[i].max_points for i in points[org]),
+            maxima[tuple(points[org])],
             len(breached.get(org, ())),
             alerts[org],
             alarms[org],
@@ -155,12 +202,40 @@ def totals(
     return out, points
 
 
+def _points_by_provider(columns: list[Column], wanted: set[int]) -> dict[int, dict[int, float]]:
+    """Each provider's points by indicator id, in column order."""
+    points: dict[int, dict[int, float]] = {org: {} for org in wanted}
+    if columns and all(column.orgs == columns[0].orgs for column in columns):
+        # Every column lists the same organisations (a national run): one row each, in C.
+        ids = [column.indicator for column in columns]
+        rows = zip(*(_scored(column).points for column in columns), strict=True)
+        for org, row in zip(columns[0].orgs, rows, strict=True):
+            if org in points:
+                points[org] = dict(zip(ids, row, strict=True))
+        return points
+    for column in columns:
+        assert column.scored is not None  # noqa: S101 - calculate() has run
+        for org, earned in zip(column.orgs, column.scored.points, strict=True):
+            mine = points.get(org)
+            if mine is not None:
+                mine[column.indicator] = earned
+    return points
+
+
+def _scored(column: Column) -> ScoredColumn:
+    assert column.scored is not None  # noqa: S101 - calculate() has run
+    return column.scored
+
+
 def status_counts(columns: Iterable[Column]) -> dict[str, int]:
     """How many rows of each status, breaches, alerts and alarms."""
     counts: Counter[str] = Counter()
     for column in columns:
         assert column.scored is not None  # noqa: S101 - calculate() has run
         counts.update(column.scored.status)
-        counts.update(flag for flag in column.flags if flag in ("alert", "alarm"))
+        for flag in ("alert", "alarm"):
+            found = column.flags.count(flag)  # in C, not a step per row
+            if found:
+                counts[flag] += found
         counts["breaches"] += sum(column.scored.breach)
     return dict(counts)

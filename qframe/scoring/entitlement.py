@@ -135,6 +135,8 @@ def provider_entitlements(
     calculate = entitlement_calculator(model, payment, terms)
     codes = {i.id: i.code for i in indicators}
     return {
-        org: calculate({codes[i]: p for i, p in earned.items()}, facts[org])
+        org: calculate(
+            dict(zip(map(codes.__getitem__, earned), earned.values(), strict=True)), facts[org]
+        )
         for org, earned in points.items()
     }

@@ -17,6 +17,7 @@ from qframe.audit import services as audit
 from qframe.audit.models import utcnow
 from qframe.auth.models import User
 from qframe.engine.errors import EngineError
+from qframe.engine.funnel import Reference
 from qframe.engine.measure_types import measure_type
 from qframe.engine.types import IndicatorSpec
 from qframe.errors import Conflict, DomainError
@@ -88,7 +89,10 @@ def score_period(
     with_data = {org for column in direct.values() for org in column}
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
-    references = reference_populations(framework, period, indicators.values())
+
+    def references(wanted: list[int]) -> dict[int, Reference]:
+        return reference_populations(framework, period, [indicators[i] for i in wanted])
+
     stats = calculate(
         columns, specs, vbp_terms, kinds, {org: f.code for org, f in orgs.items()}, references
     )
@@ -146,6 +150,15 @@ def _columns(
     for indicator in sorted(indicators.values(), key=lambda i: i.position):
         own, below = direct.get(indicator.id, {}), rolled.get(indicator.id, {})
         orgs = sorted(expected.get(indicator.id, set()).union(own, below))
+        ratio = measure_type(indicator.measure).expected
+        if not below and len(own) == len(orgs):  # every row its own (a national run): in C
+            obs = list(map(own.__getitem__, orgs))
+            if combined:
+                flags = [(org, indicator.id) in combined for org in orgs]
+            else:
+                flags = [False] * len(orgs)
+            columns.append(Column(indicator.id, orgs, obs, flags, ratio=ratio))
+            continue
         obs, flags = [], []
         for org in orgs:
             found = own.get(org)
@@ -156,7 +169,6 @@ def _columns(
                 found = below.get(org)
                 obs.append(MISSING if found is None else found)
                 flags.append(found is not None)
-        ratio = measure_type(indicator.measure).expected
         columns.append(Column(indicator.id, orgs, obs, flags, ratio=ratio))
     return columns
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, overload
 
 from qframe.engine.funnel import Reference
 from qframe.engine.funnel_families import funnel_family
@@ -12,10 +14,19 @@ from qframe.engine.types import IndicatorSpec
 if TYPE_CHECKING:
     from qframe.scoring.calculate import Column
 
+NUMERATOR = itemgetter(0)
+
 
 def has_funnel(spec: IndicatorSpec) -> bool:
     """Whether the indicator's measure type is drawn (and flagged) in a funnel plot."""
     return measure_type(spec.measure).funnel_family is not None
+
+
+def always_referenced(spec: IndicatorSpec) -> bool:
+    """Whether a given reference changes the funnel's flags even when its own providers are
+    enough to estimate τ²: the ratio family takes a given τ² in place of its own estimate
+    (engine.ratios.ratio_funnel); proportions and rates use one only when they are too few."""
+    return measure_type(spec.measure).funnel_family == "ratio"
 
 
 def flag_column(
@@ -25,19 +36,44 @@ def flag_column(
     family = measure_type(spec.measure).funnel_family
     if family is None:
         return {}
-    obs = column.obs
+    obs, orgs = column.obs, column.orgs
     size = 2 if measure_type(spec.measure).expected else 1  # a ratio's size: its expected count
+    whole = len(indexes) == len(obs)  # indexes count up from 0: every row of the column
+    rows = obs if whole else [obs[i] for i in indexes]
     result = funnel_family(family).flag(
-        [obs[i][0] for i in indexes],
-        [obs[i][size] for i in indexes],
-        [str(column.orgs[i]) for i in indexes],
+        list(map(NUMERATOR, rows)),
+        list(map(itemgetter(size), rows)),
+        OrgNames(orgs if whole else [orgs[i] for i in indexes]),
         spec.polarity,
         spec.min_denominator,
         reference,
     )
-    for index, flag in zip(indexes, result.flags, strict=True):
-        column.flags[index] = flag
+    if whole:
+        column.flags[:] = result.flags
+    else:
+        for index, flag in zip(indexes, result.flags, strict=True):
+            column.flags[index] = flag
     return _stat(result.target, result.tau2, result.phi, result.provisional, result.basis)
+
+
+class OrgNames(Sequence[str]):
+    """Organisation ids as the names a funnel family labels its rows with, made only when
+    read (the proportion family never reads them)."""
+
+    def __init__(self, orgs: list[int]) -> None:
+        self.orgs = orgs
+
+    def __len__(self) -> int:
+        return len(self.orgs)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [str(org) for org in self.orgs[index]]
+        return str(self.orgs[index])
 
 
 def _stat(
