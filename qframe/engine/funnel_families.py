@@ -120,11 +120,14 @@ def _ratio_flags(
     polarity: Polarity, small: float | None, reference: Reference | None,
 ) -> FamilyFlags:  # fmt: skip
     expected = [None if s is None else float(s) for s in sizes]
-    tau2 = None if reference is None else reference.tau2
-    result = ratio_funnel(counts, expected, orgs, polarity, min_expected=small, tau2=tau2)
-    if result.phi is None and reference is not None:  # too few to estimate: the reference's τ²
-        basis = reference.source
-        result = RatioResult(1.0, None, result.tau2, result.rows, False, basis)
+    # τ² from the local providers when they are enough to estimate it (as for proportions and
+    # rates); only when too few, the reference population's
+    result = ratio_funnel(counts, expected, orgs, polarity, min_expected=small)
+    if result.phi is None and reference is not None:
+        result = ratio_funnel(
+            counts, expected, orgs, polarity, min_expected=small, tau2=reference.tau2
+        )
+        result = RatioResult(1.0, None, result.tau2, result.rows, False, reference.source)
     return _from_ratios(result)
 
 

@@ -24,7 +24,7 @@ from qframe.engine.types import IndicatorSpec, Observation
 from qframe.errors import DomainError
 from qframe.scoring.rollup import Obs, level_of
 from qframe.scoring.vbp_figures import vbp_column
-from qframe.variation.flagging import always_referenced, flag_column, has_funnel
+from qframe.variation.flagging import flag_column, has_funnel
 
 Stats = dict[str, dict[str, dict[str, float | int | None]]]
 # indicator ids -> the reference population of each that has one (provider level)
@@ -67,8 +67,8 @@ def calculate(
     (domain.md §7). A funnel uses its reference only when its own providers are too few to
     estimate τ², which is exactly when its flags without one come out provisional: so every
     funnel is flagged without, and only the provisional ones ask for their reference (in one
-    call) and are flagged again; ratio funnels, which take a given τ² whatever their size,
-    always ask. A national run of proportions asks for none."""
+    call) and are flagged again (proportions, rates and ratios alike). A national run asks for
+    none."""
     stats: Stats = {}
     provisional: list[tuple[Column, list[int], IndicatorSpec, dict[str, float | int | None]]] = []
     level_by_org: dict[int, str] = {}
@@ -95,8 +95,7 @@ def calculate(
             }
             if has_funnel(spec):
                 stat.update(flag_column(column, indexes, spec, None))
-                asks = stat["provisional"] or always_referenced(spec)
-                if level == "provider" and asks and references is not None:
+                if level == "provider" and stat["provisional"] and references is not None:
                     provisional.append((column, indexes, spec, stat))
             stats.setdefault(str(column.indicator), {})[level] = stat
     if provisional and references is not None:

@@ -22,13 +22,6 @@ def has_funnel(spec: IndicatorSpec) -> bool:
     return measure_type(spec.measure).funnel_family is not None
 
 
-def always_referenced(spec: IndicatorSpec) -> bool:
-    """Whether a given reference changes the funnel's flags even when its own providers are
-    enough to estimate τ²: the ratio family takes a given τ² in place of its own estimate
-    (engine.ratios.ratio_funnel); proportions and rates use one only when they are too few."""
-    return measure_type(spec.measure).funnel_family == "ratio"
-
-
 def flag_column(
     column: Column, indexes: list[int], spec: IndicatorSpec, reference: Reference | None
 ) -> dict[str, float | int | None]:

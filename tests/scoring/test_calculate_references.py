@@ -76,19 +76,28 @@ def test_a_funnel_whose_reference_is_missing_stays_provisional():
     assert (stats["1"]["provider"]["provisional"], stats["1"]["provider"]["basis"]) == (1, 0)
 
 
-def test_a_ratio_funnel_always_asks_as_it_takes_a_given_tau2_whatever_its_size():
-    # engine.ratios.ratio_funnel uses a given τ² in place of its own estimate, so a ratio
-    # funnel of 30 providers is flagged with its reference as before (basis 1: qframe).
+def test_a_ratio_funnel_asks_for_its_reference_only_when_too_few_to_estimate_tau2():
+    # Like proportions and rates (domain.md §7): 30 trusts estimate their own τ² (φ is set, no
+    # reference asked for); 3 trusts cannot (PHE needs 10+), so the reference's τ² is used
+    # and the limits are no longer provisional (basis 1: every provider in qframe).
     shmi = IndicatorSpec("E05", "ratio", "lower_is_better", "threshold", 10.0, 1.10, 0.95)
     rng = random.Random(3)
-    obs = [(rng.randint(50, 150), None, float(rng.randint(80, 120))) for _ in range(30)]
-    column = Column(1, list(range(1, 31)), obs, [False] * 30, ratio=True)
-    asked: list[list[int]] = []
+    for providers, want_asked, want_basis in ((30, [], 0), (3, [[1]], 1)):
+        obs = [(rng.randint(50, 150), None, float(rng.randint(80, 120))) for _ in range(providers)]
+        orgs = list(range(1, providers + 1))
+        column = Column(1, orgs, obs, [False] * providers, ratio=True)
+        asked: list[list[int]] = []
 
-    def references(wanted: list[int]) -> dict[int, Reference]:
-        asked.append(wanted)
-        return {1: Reference(1.0, 0.002, "qframe")}
+        def references(wanted: list[int], asked: list[list[int]] = asked) -> dict[int, Reference]:
+            asked.append(wanted)
+            return {1: Reference(1.0, 0.002, "qframe")}
 
-    stats = calculate([column], {1: shmi}, {}, dict.fromkeys(range(1, 31), "acute"), {}, references)
-    assert asked == [[1]]
-    assert (stats["1"]["provider"]["tau2"], stats["1"]["provider"]["basis"]) == (0.002, 1)
+        kinds = dict.fromkeys(orgs, "acute")
+        stats = calculate([column], {1: shmi}, {}, kinds, {}, references)
+        stat = stats["1"]["provider"]
+        assert asked == want_asked
+        assert (stat["basis"], stat["provisional"]) == (want_basis, 0)
+        if want_basis:
+            assert stat["tau2"] == 0.002
+        else:
+            assert stat["phi"] is not None
