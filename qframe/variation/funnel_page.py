@@ -25,11 +25,19 @@ from qframe.rawsql import raw_rows
 from qframe.scoring.final_cache import FinalRunCache, scope_key
 from qframe.scoring.models import Score, ScoreRun
 from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns
-from qframe.variation.funnel_table import PAGE_ROWS, SHOW, FunnelRow, table_page
+from qframe.variation.funnel_table import (
+    PAGE_ROWS,
+    SHOW,
+    FunnelRow,
+    named_row,
+    names_of,
+    table_page,
+)
 from qframe.variation.present import BASIS_WORDS
 
 LEVEL_KINDS = {"provider": PROVIDER_KINDS, "service_line": ("service_line",), "ward": ("ward",)}
 GROUPS = ("alarm", "alert", "better_alarm", "better_alert", "small_numbers")
+OUTLIER_FLAGS = GROUPS[:4]  # those the plot may label
 LISTED = 10  # outliers of each kind named in the lists above the table (most extreme first)
 SMALL_LISTED = 50
 CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 40 MB kept)
@@ -39,7 +47,9 @@ CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 4
 class FunnelWhole:
     """Everything the page shows that does not depend on the table's filter or page."""
 
-    rows: list[tuple[Any, ...]]  # FunnelRow's fields as plain tuples, in code order
+    rows: list[tuple[Any, ...]]  # (id, code, numerator, denominator, achievement, flag,
+    # expected) as plain tuples, in code order: names are read only for the rows named
+    names: dict[int, str]  # the names of the outliers (labels and lists) and those listed
     chart: Funnel | None
     flagged: dict[str, list[FunnelRow]]  # the first LISTED (SMALL_LISTED) of each group
     counts: dict[str, int]  # rows in each group
@@ -63,7 +73,7 @@ def funnel_context(
         lambda: _whole(run, indicator, level, user, stat, family, multiplier),
         lambda: _fingerprint(run, indicator, level, user),
     )
-    table = table_page(whole.rows, indicator, args, percent=kind.shown_as == "percent")
+    table = table_page(whole.rows, whole.names, indicator, args, percent=kind.shown_as == "percent")
     return {
         "rows": whole.rows,
         "chart": whole.chart,
@@ -118,14 +128,15 @@ def _fingerprint(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> 
 
 
 def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tuple[Any, ...]]:
-    # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows
+    # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows,
+    # so no names (read afterwards for the few rows named: see names_of)
     stmt = _scores(
         run, indicator, level, user,
-        Organisation.id, Organisation.name, Organisation.code, Score.numerator,
-        Score.denominator, Score.achievement, Score.funnel_flag, Score.expected,
+        Organisation.id, Organisation.code, Score.numerator, Score.denominator,
+        Score.achievement, Score.funnel_flag, Score.expected,
     )  # fmt: skip
     rows = raw_rows(stmt)
-    rows.sort(key=itemgetter(2))  # by code: quicker here than the database's sort
+    rows.sort(key=itemgetter(1))  # by code: quicker here than the database's sort
     return rows
 
 
@@ -139,39 +150,39 @@ def _whole(
     multiplier: float,
 ) -> FunnelWhole:
     rows = _read(run, indicator, level, user)
-    # id, name, code, numerator, denominator, achievement, flag, expected: plotted with a size
-    # (the denominator, or a ratio's expected count) and a value
-    # (_size written out: 7,000 rows)
-    plotted = [r for r in rows if (r[4] if r[7] is None else r[7]) and r[5] is not None]
-    chart = None
-    if family is not None and plotted and stat.get("target"):
-        _ids, names, _codes, _xs, _ns, values, flags, _es = zip(*plotted, strict=True)
-        sizes = [r[4] if r[7] is None else r[7] for r in plotted]
-        columns = Columns(names, sizes, values, [flag or "within" for flag in flags])
-        chart = funnel_columns(
-            columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
-            family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
-        )  # fmt: skip
-    groups: dict[str, list[FunnelRow]] = {flag: [] for flag in GROUPS}
+    # id, code, numerator, denominator, achievement, flag, expected: plotted with a size (the
+    # denominator, or a ratio's expected count) and a value
+    plotted = [r for r in rows if (r[3] if r[6] is None else r[6]) and r[4] is not None]
+    groups: dict[str, list[tuple[Any, ...]]] = {flag: [] for flag in GROUPS}
     for row in plotted:
-        if row[6] in groups:
-            groups[row[6]].append(FunnelRow._make(row))
+        if row[5] in groups:
+            groups[row[5]].append(row)
     worse_first = indicator.polarity == "lower_is_better"
-    flagged = {
+    listed = {
         flag: sorted(
             found,
-            key=lambda r: r.achievement or 0.0,
+            key=lambda r: r[4] or 0.0,
             reverse=worse_first if not flag.startswith("better") else not worse_first,
         )[: SMALL_LISTED if flag == "small_numbers" else LISTED]
         for flag, found in groups.items()
     }
+    # names for the outliers (any of them may be labelled on the plot) and the rows listed
+    named = {r[0] for flag in OUTLIER_FLAGS for r in groups[flag]}
+    named.update(r[0] for found in listed.values() for r in found)
+    names = names_of(named)
+    chart = None
+    if family is not None and plotted and stat.get("target"):
+        _ids, _codes, _xs, _ns, values, flags, _es = zip(*plotted, strict=True)
+        sizes = [r[3] if r[6] is None else r[6] for r in plotted]
+        labels = [names.get(r[0], "") for r in plotted]  # only the outliers' are drawn
+        columns = Columns(labels, sizes, values, [flag or "within" for flag in flags])
+        chart = funnel_columns(
+            columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
+            family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
+        )  # fmt: skip
+    flagged = {flag: [named_row(r, names) for r in found] for flag, found in listed.items()}
     counts = {flag: len(found) for flag, found in groups.items()}
-    return FunnelWhole(rows, chart, flagged, counts, len(rows) - len(plotted))
-
-
-def _size(row: tuple[Any, ...]) -> Any:
-    """Where a row sits on the funnel's x axis: its denominator, or a ratio's expected count."""
-    return row[4] if row[7] is None else row[7]
+    return FunnelWhole(rows, names, chart, flagged, counts, len(rows) - len(plotted))
 
 
 def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:

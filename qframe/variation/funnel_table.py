@@ -7,13 +7,16 @@ rows (their 95% intervals included), here rather than in a Jinja loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from qframe.frameworks.models import Indicator
+from qframe.orgs.models import Organisation
+from qframe.rawsql import raw_rows
 from qframe.scoring.queries import FLAG_WORDS
 from qframe.variation.present import result_interval
 from qframe.web.templating import number, percent
@@ -32,6 +35,7 @@ SHOWN_FLAGS = {
     "small_numbers": {"small_numbers"},
 }
 PAGE_ROWS = 100
+CHUNK = 500  # ids to a query (well under SQLite's limit on bound parameters)
 
 
 class FunnelRow(NamedTuple):
@@ -67,25 +71,55 @@ class Table:
         return self.everything - (self.last - self.first + 1 if self.total else 0)
 
 
+def names_of(ids: Iterable[int]) -> dict[int, str]:
+    """The names of these organisations (the rows read for the plot carry only codes)."""
+    wanted = sorted(set(ids))
+    names: dict[int, str] = {}
+    for at in range(0, len(wanted), CHUNK):
+        chosen = wanted[at : at + CHUNK]
+        stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(chosen))
+        names.update(raw_rows(stmt))
+    return names
+
+
+def named_row(row: tuple[Any, ...], names: Mapping[int, str]) -> FunnelRow:
+    """A row read as (id, code, numerator, denominator, achievement, flag, expected), named."""
+    return FunnelRow(row[0], names[row[0]], *row[1:])
+
+
 def table_page(
-    rows: Sequence[tuple[Any, ...]], indicator: Indicator, args: Any, *, percent: bool
+    rows: Sequence[tuple[Any, ...]],
+    names: Mapping[int, str],
+    indicator: Indicator,
+    args: Any,
+    *,
+    percent: bool,
 ) -> Table:
-    """The page of the table the request asks for (show, q, page)."""
+    """The page of the table the request asks for (show, q, page). Rows are (id, code,
+    numerator, denominator, achievement, flag, expected); `names` has some of their names,
+    the rest are read for the rows on the page (or, to filter by name, for all matching)."""
     show = args.get("show") or ("all" if len(rows) <= PAGE_ROWS else "outliers")
     show = show if show in SHOW else "all"
     query = (args.get("q") or "").strip()[:80]
     matching = rows
     if show != "all":
         wanted = SHOWN_FLAGS[show]
-        matching = [r for r in matching if r[6] in wanted]  # (rows are plain tuples)
+        matching = [r for r in matching if r[5] in wanted]  # (rows are plain tuples)
     if query:
         needle = query.lower()
-        matching = [r for r in matching if needle in r[1].lower() or needle in r[2].lower()]
+        everyone = {**names_of(r[0] for r in matching if r[0] not in names), **names}
+        matching = [
+            r for r in matching if needle in everyone[r[0]].lower() or needle in r[1].lower()
+        ]
+        names = everyone
     pages = max(1, -(-len(matching) // PAGE_ROWS))
     page = min(max(_int(args.get("page")), 1), pages)
     start = (page - 1) * PAGE_ROWS
     shown = matching[start : start + PAGE_ROWS]
-    html = Markup("".join(_row(FunnelRow._make(r), indicator, percent) for r in shown))  # noqa: S704 (escaped in _row)
+    missing = [r[0] for r in shown if r[0] not in names]
+    if missing:
+        names = {**names, **names_of(missing)}
+    html = Markup("".join(_row(named_row(r, names), indicator, percent) for r in shown))  # noqa: S704 (escaped in _row)
     return Table(
         html, show, query, len(matching), len(rows), start + 1, start + len(shown), page, pages
     )
