@@ -8,47 +8,12 @@ chi2_quantile(q, 2k) / 2 = gamma_quantile(q, k).
 import math
 
 from qframe.engine.errors import InvalidInput
-
-_EPS = 1e-15
-_TINY = 1e-300
+from qframe.engine.gamma import lower_regularised
 
 
 def gamma_p(a: float, x: float) -> float:
-    """The regularised lower incomplete gamma P(a, x) for a > 0, x >= 0."""
-    if not a > 0 or not x >= 0 or not math.isfinite(a) or not math.isfinite(x):
-        raise InvalidInput("need a > 0 and a finite x >= 0")
-    if x == 0:
-        return 0.0
-    log_front = a * math.log(x) - x - math.lgamma(a)
-    if x < a + 1:
-        # Series: Σ x^n / (a (a+1) … (a+n)).
-        term = total = 1.0 / a
-        k = a
-        while True:
-            k += 1
-            term *= x / k
-            total += term
-            if abs(term) < abs(total) * _EPS:
-                return min(1.0, total * math.exp(log_front))
-    # Continued fraction for Q (modified Lentz), then P = 1 − Q.
-    b = x + 1 - a
-    c = 1 / _TINY
-    d = 1 / b
-    h = d
-    i = 0
-    while True:
-        i += 1
-        an = -i * (i - a)
-        b += 2
-        d = an * d + b
-        d = _TINY if abs(d) < _TINY else d
-        c = b + an / c
-        c = _TINY if abs(c) < _TINY else c
-        d = 1 / d
-        step = d * c
-        h *= step
-        if abs(step - 1) < _EPS:
-            return max(0.0, 1.0 - math.exp(log_front) * h)
+    """The regularised lower incomplete gamma P(a, x) for a > 0, x >= 0 (engine/gamma.py)."""
+    return lower_regularised(a, x)
 
 
 def poisson_upper_tail(k: int, mu: float) -> float:
