@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, true
 
 from qframe.auth.permissions import in_scope_clause
+from qframe.engine.measure_types import measure_type
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.rawsql import stream_rows
@@ -28,6 +29,8 @@ HEADER = (
     "ci_high",
 )
 VBP_COLUMNS = ("achievement_points", "improvement_points")
+# A ratio's expected count (observed / expected, e.g. SHMI; `numerator` is the observed count)
+RATIO_COLUMNS = ("expected",)
 
 
 def has_vbp(run: ScoreRun) -> bool:
@@ -35,9 +38,17 @@ def has_vbp(run: ScoreRun) -> bool:
     return any(i.method == "vbp" for i in run.framework.indicators)
 
 
+def has_ratio(run: ScoreRun) -> bool:
+    """Whether the run's framework has an indicator measured as observed / expected."""
+    return any(measure_type(i.measure).expected for i in run.framework.indicators)
+
+
 def header(run: ScoreRun) -> tuple[str, ...]:
-    """The Scores CSV header: with achievement and improvement points for vbp frameworks."""
-    return HEADER + VBP_COLUMNS if has_vbp(run) else HEADER
+    """The Scores CSV header: with achievement and improvement points for vbp frameworks, and
+    the expected count where the framework has a ratio indicator (optional columns, last)."""
+    return (
+        HEADER + (VBP_COLUMNS if has_vbp(run) else ()) + (RATIO_COLUMNS if has_ratio(run) else ())
+    )
 
 
 def number(value: float | None) -> str:
@@ -72,7 +83,7 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
     if org_id is not None:
         stmt = stmt.where(Score.organisation_id == org_id)
     label = run.period.label
-    vbp = has_vbp(run)
+    vbp, ratio = has_vbp(run), has_ratio(run)
     # straight from the driver's cursor, a batch at a time: a national run is 525,000 rows
     for raw in stream_rows(stmt):
         org, code, numerator, denominator, achievement, points, top, status = raw[:8]
@@ -93,4 +104,6 @@ def score_rows(run: ScoreRun, user: Any = None, org_id: int | None = None) -> It
         ]
         if vbp:
             row += ["" if a is None else a, "" if i is None else i]
+        if ratio:
+            row.append(number(expected))
         yield row

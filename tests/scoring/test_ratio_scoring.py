@@ -7,7 +7,7 @@ import pytest
 
 from qframe.frameworks.schemas import FrameworkFormatError, load_framework_json
 from qframe.periods.models import get_or_create_period
-from qframe.scoring.export import HEADER, score_rows
+from qframe.scoring.export import header, score_rows
 from qframe.scoring.runs import score_period
 
 from .conftest import BASE
@@ -35,9 +35,11 @@ def test_a_year_of_quarters_sums_observed_and_expected_and_the_csv_has_its_inter
         )
     measure(framework, tree.trust_b, "M1", "2025/26", numerator=30, expected="25")
     run = score_period(None, framework, get_or_create_period("2025/26"))
-    rows = {(r[0], r[1]): dict(zip(HEADER, r, strict=True)) for r in score_rows(run)}
+    columns = header(run)
+    assert columns[-1] == "expected"  # the optional column a ratio framework's CSV ends with
+    rows = {(r[0], r[1]): dict(zip(columns, r, strict=True)) for r in score_rows(run)}
     a = rows[(tree.trust_a.code, "M1")]
-    assert (a["numerator"], a["denominator"]) == (416, "")
+    assert (a["numerator"], a["denominator"], a["expected"]) == (416, "", "400")
     assert float(a["achievement"]) == pytest.approx(1.04, rel=1e-12)
     assert float(a["points"]) == pytest.approx(4.0)
     # Trust B: 30 observed / 25 expected = 1.20; tabulated exact 95% limits for a count of 30
