@@ -172,14 +172,16 @@ def _whole(
         for flag, found in groups.items()
     }
     # names and counts for the rows listed, and for the outliers the plot may label (asked
-    # for by position among those plotted): not every outlier's (thousands, nationally)
-    details = details_of(r[5] for found in listed.values() for r in found)
+    # for by position among those plotted): not every outlier's (thousands, nationally).
+    # Read together, in one query, when there is a plot.
+    listed_ids = [r[5] for found in listed.values() for r in found]
+    details: dict[int, Detail] = {}
     chart = None
     if family is not None and plotted and stat.get("target"):
         _ids, _codes, values, flags, sizes, _scores = zip(*plotted, strict=True)
 
         def name_of(at: list[int]) -> dict[int, str]:
-            details.update(details_of(plotted[i][5] for i in at if plotted[i][0] not in details))
+            details.update(details_of([*listed_ids, *(plotted[i][5] for i in at)]))
             return {i: details[plotted[i][0]][0] for i in at}
 
         columns = Columns((), sizes, values, [flag or "within" for flag in flags], name_of)
@@ -187,6 +189,8 @@ def _whole(
             columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
         )  # fmt: skip
+    if not details:  # no plot (or no outlier to label): the rows listed only
+        details.update(details_of(listed_ids))
     flagged = {flag: [named_row(r, details) for r in found] for flag, found in listed.items()}
     counts = {flag: len(found) for flag, found in groups.items()}
     return FunnelWhole(rows, details, chart, flagged, counts, len(rows) - len(plotted))
