@@ -106,8 +106,9 @@ def table_page(
     percent: bool,
 ) -> Table:
     """The page of the table the request asks for (show, q, page). Rows are (id, code,
-    achievement, flag, size, score id); `details` has some of their names and counts, the rest are
-    read for the rows on the page (or, to filter by name, for all matching) and kept in it."""
+    achievement, flag, size, score id); `details` has some of their names and counts (the
+    rest are read for the rows on the page, or to filter by name for all matching, and kept
+    in it: the same for every request, so shared by requests as the rows are)."""
     show = args.get("show") or ("all" if len(rows) <= PAGE_ROWS else "outliers")
     show = show if show in SHOW else "all"
     query = (args.get("q") or "").strip()[:80]
