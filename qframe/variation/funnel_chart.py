@@ -10,7 +10,7 @@ the engine (Wilson/arcsine for proportions, exact Poisson/log-normal for rates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,12 +59,15 @@ CHAR_WIDTH, LABEL_HEIGHT = 6.2, 12.0  # an 11px label's average character width 
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """The points as columns: names, sizes, values and flags, in the same order."""
+    """The points as columns: names, sizes, values and flags, in the same order. With
+    name_of, names may be empty: only the names of the points that may be labelled (the
+    most extreme few outliers) are asked of it, by position."""
 
     names: Sequence[str]
     sizes: Sequence[float]
     values: Sequence[float]
     flags: Sequence[str]
+    name_of: Callable[[list[int]], dict[int, str]] | None = None
 
 
 def family_of(measure: str) -> FunnelFamily:
@@ -195,10 +198,12 @@ def _label(
     extreme = -np.abs(values[outliers] - centre) * np.sqrt(np.maximum(sizes[outliers], 1e-9))
     placed: list[tuple[float, float, float, float]] = []
     # (the most extreme few times MAX_LABELS are tried: the rest are listed under the plot)
-    for i in outliers[np.argsort(extreme, kind="stable")][: 4 * MAX_LABELS].tolist():
+    tried = outliers[np.argsort(extreme, kind="stable")][: 4 * MAX_LABELS].tolist()
+    names = points.names if points.name_of is None else points.name_of(tried)
+    for i in tried:
         if len(placed) == MAX_LABELS:
             break
-        px, py, name = float(xs[i]), float(ys[i]), points.names[i]
+        px, py, name = float(xs[i]), float(ys[i]), names[i]
         width = CHAR_WIDTH * len(name)
         for left, dy in _places(px > chart.right - 200):
             x0 = px - 7 - width if left else px + 7

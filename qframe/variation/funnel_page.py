@@ -28,9 +28,10 @@ from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns
 from qframe.variation.funnel_table import (
     PAGE_ROWS,
     SHOW,
+    Detail,
     FunnelRow,
+    details_of,
     named_row,
-    names_of,
     table_page,
 )
 from qframe.variation.present import BASIS_WORDS
@@ -47,9 +48,10 @@ CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 4
 class FunnelWhole:
     """Everything the page shows that does not depend on the table's filter or page."""
 
-    rows: list[tuple[Any, ...]]  # (id, code, numerator, denominator, achievement, flag,
-    # expected) as plain tuples, in code order: names are read only for the rows named
-    names: dict[int, str]  # the names of the outliers (labels and lists) and those listed
+    rows: list[tuple[Any, ...]]  # (id, code, achievement, flag, size, score id), in
+    # code order: names and counts are read only for the rows named or listed (details)
+    details: dict[int, Detail]  # those labelled or listed, and those shown so far (the
+    # table adds the rows it shows)
     chart: Funnel | None
     flagged: dict[str, list[FunnelRow]]  # the first LISTED (SMALL_LISTED) of each group
     counts: dict[str, int]  # rows in each group
@@ -73,7 +75,9 @@ def funnel_context(
         lambda: _whole(run, indicator, level, user, stat, family, multiplier),
         lambda: _fingerprint(run, indicator, level, user),
     )
-    table = table_page(whole.rows, whole.names, indicator, args, percent=kind.shown_as == "percent")
+    table = table_page(
+        whole.rows, whole.details, indicator, args, percent=kind.shown_as == "percent"
+    )
     return {
         "rows": whole.rows,
         "chart": whole.chart,
@@ -129,11 +133,13 @@ def _fingerprint(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> 
 
 def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tuple[Any, ...]]:
     # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows,
-    # so no names (read afterwards for the few rows named: see names_of)
+    # so only what the plot, the counts and the table's order and filter need (the size is
+    # a ratio's expected count, otherwise the denominator); names and counts are read
+    # afterwards for the few rows named or shown (see details_of)
+    size = func.coalesce(Score.expected, Score.denominator)
     stmt = _scores(
         run, indicator, level, user,
-        Organisation.id, Organisation.code, Score.numerator, Score.denominator,
-        Score.achievement, Score.funnel_flag, Score.expected,
+        Organisation.id, Organisation.code, Score.achievement, Score.funnel_flag, size, Score.id,
     )  # fmt: skip
     rows = raw_rows(stmt)
     rows.sort(key=itemgetter(1))  # by code: quicker here than the database's sort
@@ -150,39 +156,44 @@ def _whole(
     multiplier: float,
 ) -> FunnelWhole:
     rows = _read(run, indicator, level, user)
-    # id, code, numerator, denominator, achievement, flag, expected: plotted with a size (the
-    # denominator, or a ratio's expected count) and a value
-    plotted = [r for r in rows if (r[3] if r[6] is None else r[6]) and r[4] is not None]
+    # id, code, achievement, flag, size, score id: plotted with a size and a value
+    plotted = [r for r in rows if r[4] and r[2] is not None]
     groups: dict[str, list[tuple[Any, ...]]] = {flag: [] for flag in GROUPS}
     for row in plotted:
-        if row[5] in groups:
-            groups[row[5]].append(row)
+        if row[3] in groups:
+            groups[row[3]].append(row)
     worse_first = indicator.polarity == "lower_is_better"
     listed = {
         flag: sorted(
             found,
-            key=lambda r: r[4] or 0.0,
+            key=lambda r: r[2] or 0.0,
             reverse=worse_first if not flag.startswith("better") else not worse_first,
         )[: SMALL_LISTED if flag == "small_numbers" else LISTED]
         for flag, found in groups.items()
     }
-    # names for the outliers (any of them may be labelled on the plot) and the rows listed
-    named = {r[0] for flag in OUTLIER_FLAGS for r in groups[flag]}
-    named.update(r[0] for found in listed.values() for r in found)
-    names = names_of(named)
+    # names and counts for the rows listed, and for the outliers the plot may label (asked
+    # for by position among those plotted): not every outlier's (thousands, nationally).
+    # Read together, in one query, when there is a plot.
+    listed_ids = [r[5] for found in listed.values() for r in found]
+    details: dict[int, Detail] = {}
     chart = None
     if family is not None and plotted and stat.get("target"):
-        _ids, _codes, _xs, _ns, values, flags, _es = zip(*plotted, strict=True)
-        sizes = [r[3] if r[6] is None else r[6] for r in plotted]
-        labels = [names.get(r[0], "") for r in plotted]  # only the outliers' are drawn
-        columns = Columns(labels, sizes, values, [flag or "within" for flag in flags])
+        _ids, _codes, values, flags, sizes, _scores = zip(*plotted, strict=True)
+
+        def name_of(at: list[int]) -> dict[int, str]:
+            details.update(details_of([*listed_ids, *(plotted[i][5] for i in at)]))
+            return {i: details[plotted[i][0]][0] for i in at}
+
+        columns = Columns((), sizes, values, [flag or "within" for flag in flags], name_of)
         chart = funnel_columns(
             columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
         )  # fmt: skip
-    flagged = {flag: [named_row(r, names) for r in found] for flag, found in listed.items()}
+    if not details:  # no plot (or no outlier to label): the rows listed only
+        details.update(details_of(listed_ids))
+    flagged = {flag: [named_row(r, details) for r in found] for flag, found in listed.items()}
     counts = {flag: len(found) for flag, found in groups.items()}
-    return FunnelWhole(rows, names, chart, flagged, counts, len(rows) - len(plotted))
+    return FunnelWhole(rows, details, chart, flagged, counts, len(rows) - len(plotted))
 
 
 def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:

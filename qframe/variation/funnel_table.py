@@ -17,6 +17,7 @@ from sqlalchemy import select
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
 from qframe.rawsql import raw_rows
+from qframe.scoring.models import Score
 from qframe.scoring.queries import FLAG_WORDS
 from qframe.variation.present import result_interval
 from qframe.web.templating import number, percent
@@ -35,6 +36,7 @@ SHOWN_FLAGS = {
     "small_numbers": {"small_numbers"},
 }
 PAGE_ROWS = 100
+Detail = tuple[str, Any, Any, Any]  # (name, numerator, denominator, expected)
 CHUNK = 500  # ids to a query (well under SQLite's limit on bound parameters)
 
 
@@ -71,55 +73,63 @@ class Table:
         return self.everything - (self.last - self.first + 1 if self.total else 0)
 
 
-def names_of(ids: Iterable[int]) -> dict[int, str]:
-    """The names of these organisations (the rows read for the plot carry only codes)."""
-    wanted = sorted(set(ids))
-    names: dict[int, str] = {}
+def details_of(score_ids: Iterable[int]) -> dict[int, Detail]:
+    """By organisation id: the name and counts of these scores (the rows read for the plot
+    carry only the organisation's id and code, the value, flag, size and score id; read here
+    by the scores' primary key)."""
+    wanted = sorted(set(score_ids))
+    details: dict[int, Detail] = {}
     for at in range(0, len(wanted), CHUNK):
         chosen = wanted[at : at + CHUNK]
-        stmt = select(Organisation.id, Organisation.name).where(Organisation.id.in_(chosen))
-        names.update(raw_rows(stmt))
-    return names
+        columns = (Organisation.id, Organisation.name, Score.numerator, Score.denominator)
+        stmt = (
+            select(*columns, Score.expected)
+            .join(Score, Score.organisation_id == Organisation.id)
+            .where(Score.id.in_(chosen))
+        )
+        details.update((r[0], r[1:]) for r in raw_rows(stmt))
+    return details
 
 
-def named_row(row: tuple[Any, ...], names: Mapping[int, str]) -> FunnelRow:
-    """A row read as (id, code, numerator, denominator, achievement, flag, expected), named."""
-    return FunnelRow(row[0], names[row[0]], *row[1:])
+def named_row(row: tuple[Any, ...], details: Mapping[int, Detail]) -> FunnelRow:
+    """A row read as (id, code, achievement, flag, size, score id), named and counted."""
+    name, numerator, denominator, expected = details[row[0]]
+    return FunnelRow(row[0], name, row[1], numerator, denominator, row[2], row[3], expected)
 
 
 def table_page(
     rows: Sequence[tuple[Any, ...]],
-    names: Mapping[int, str],
+    details: dict[int, Detail],
     indicator: Indicator,
     args: Any,
     *,
     percent: bool,
 ) -> Table:
     """The page of the table the request asks for (show, q, page). Rows are (id, code,
-    numerator, denominator, achievement, flag, expected); `names` has some of their names,
-    the rest are read for the rows on the page (or, to filter by name, for all matching)."""
+    achievement, flag, size, score id); `details` has some of their names and counts (the
+    rest are read for the rows on the page, or to filter by name for all matching, and kept
+    in it: the same for every request, so shared by requests as the rows are)."""
     show = args.get("show") or ("all" if len(rows) <= PAGE_ROWS else "outliers")
     show = show if show in SHOW else "all"
     query = (args.get("q") or "").strip()[:80]
     matching = rows
     if show != "all":
         wanted = SHOWN_FLAGS[show]
-        matching = [r for r in matching if r[5] in wanted]  # (rows are plain tuples)
+        matching = [r for r in matching if r[3] in wanted]  # (rows are plain tuples)
     if query:
         needle = query.lower()
-        everyone = {**names_of(r[0] for r in matching if r[0] not in names), **names}
+        details.update(details_of(r[5] for r in matching if r[0] not in details))
         matching = [
-            r for r in matching if needle in everyone[r[0]].lower() or needle in r[1].lower()
+            r for r in matching if needle in details[r[0]][0].lower() or needle in r[1].lower()
         ]
-        names = everyone
     pages = max(1, -(-len(matching) // PAGE_ROWS))
     page = min(max(_int(args.get("page")), 1), pages)
     start = (page - 1) * PAGE_ROWS
     shown = matching[start : start + PAGE_ROWS]
-    missing = [r[0] for r in shown if r[0] not in names]
+    missing = [r[5] for r in shown if r[0] not in details]
     if missing:
-        names = {**names, **names_of(missing)}
-    html = Markup("".join(_row(named_row(r, names), indicator, percent) for r in shown))  # noqa: S704 (escaped in _row)
+        details.update(details_of(missing))
+    html = Markup("".join(_row(named_row(r, details), indicator, percent) for r in shown))  # noqa: S704 (escaped in _row)
     return Table(
         html, show, query, len(matching), len(rows), start + 1, start + len(shown), page, pages
     )
