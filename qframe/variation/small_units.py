@@ -229,7 +229,10 @@ def _practice_shrunk(
             )
         )
     )
-    bars = tuple((i.id, bar_of(i), i.polarity) for i in indicators.values())
+    # and what else shapes an estimate: the bar, polarity, measure type and a rate's multiplier
+    bars = tuple(
+        (i.id, bar_of(i), i.polarity, i.measure, i.multiplier) for i in indicators.values()
+    )
     key = (run.id, run.created_at, org_id, counts, bars)
     with _SHRUNK_LOCK:
         found = _SHRUNK.get(key)
