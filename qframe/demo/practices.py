@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from qframe.frameworks.demo import qof_style_framework
 from qframe.frameworks.io import import_framework
 from qframe.frameworks.library import load_library_framework
 from qframe.frameworks.lifecycle import publish_framework
 from qframe.frameworks.models import Framework
-from qframe.frameworks.schemas import dump_framework_json, load_framework_json
 from qframe.measurements.rows import IndicatorRef, ValidRow
 from qframe.measurements.services import org_refs, write_rows
 from qframe.orgs.models import Organisation
@@ -71,29 +70,15 @@ def framework_data() -> dict[str, Any]:
     scotland = load_library_framework("qof-scotland-2015-16")
     by_code = {i["code"]: i for i in scotland["indicators"]}
     indicators = [{**by_code[code], "prevalence_adjusted": False} for code in CHOSEN]
-    used = {i["domain"] for i in indicators}
-    raw = {
-        "code": CODE,
-        "title": "Primary care quality framework (QOF-style, synthetic)",
-        "year": YEAR,
-        "setting": "primary_care",
-        "payment": {
-            "model": "points",
-            "pound_per_point": Decimal("225.49"),
-            "stake_percent": None,
-            "national_list_size": None,
-            "national_prevalence": None,
-        },
-        "domains": [d for d in scotland["domains"] if d["code"] in used],
-        "indicators": indicators,
-        "description": "A synthetic QOF-style framework so the demo practices have results.",
-        "source": (
-            "Synthetic, for the demo region. Indicators, thresholds and points copy QOF "
-            "Scotland 2015/16 (ISD Scotland); £ per point is QOF England 2025/26's £225.49."
-        ),
-        "change_reason": None,
-    }
-    return load_framework_json(dump_framework_json(raw))
+    return qof_style_framework(
+        CODE,
+        "Primary care quality framework (QOF-style, synthetic)",
+        scotland,
+        indicators,
+        "A synthetic QOF-style framework so the demo practices have results.",
+        "Synthetic, for the demo region. Indicators, thresholds and points copy QOF "
+        "Scotland 2015/16 (ISD Scotland); £ per point is QOF England 2025/26's £225.49.",
+    )
 
 
 def _rows(

@@ -53,10 +53,11 @@ class BetaPrior:
 
 @dataclass(frozen=True, slots=True)
 class Shrunk:
-    """One unit's raw share, its shrunk estimate with a 95% credible interval, and P(worse)."""
+    """One unit's raw share (or rate), its shrunk estimate with a 95% credible interval, and
+    P(worse). For a rate (empirical_bayes_rates.py) the denominator is the exposure."""
 
     numerator: int
-    denominator: int
+    denominator: float
     raw: float
     estimate: float
     low: float
@@ -68,7 +69,8 @@ class Shrunk:
 
     @property
     def pulled(self) -> float:
-        """Share of the way from the raw rate to the prior mean: α+β / (α+β+n)."""
+        """Share of the way from the raw value to the prior mean: w / (w + n), w the prior's
+        weight (α+β for a share, β for a rate)."""
         return self.prior_weight / (self.denominator + self.prior_weight)
 
 

@@ -27,7 +27,7 @@ P(λ > bar) on the bad side of a lower-is-better bar is Q(α + x, (β + E) × ba
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qframe.engine.empirical_bayes import FLAG_PROBABILITY, MIN_PEERS, SmallUnitFlag
+from qframe.engine.empirical_bayes import FLAG_PROBABILITY, MIN_PEERS, Shrunk, SmallUnitFlag
 from qframe.engine.errors import InvalidInput
 from qframe.engine.gamma import gamma_cdf, gamma_quantile, gamma_sf
 from qframe.engine.types import Polarity, check_polarity
@@ -49,29 +49,6 @@ class GammaPrior:
     @property
     def weight(self) -> float:
         return self.beta
-
-
-@dataclass(frozen=True, slots=True)
-class ShrunkRate:
-    """One unit's raw rate, its shrunk estimate with a 95% credible interval, and P(worse).
-
-    Rates are per unit of exposure (per bed day); the caller multiplies for display."""
-
-    numerator: int
-    denominator: float
-    raw: float
-    estimate: float
-    low: float
-    high: float
-    p_worse: float | None
-    flag: SmallUnitFlag
-    prior_mean: float
-    prior_weight: float
-
-    @property
-    def pulled(self) -> float:
-        """Share of the way from the raw rate to the prior mean: β / (β + E)."""
-        return self.prior_weight / (self.denominator + self.prior_weight)
 
 
 def fit_rate_prior(
@@ -106,7 +83,7 @@ def shrink_rate(
     bar: float | None,
     polarity: Polarity,
     level: float = 0.95,
-) -> ShrunkRate:
+) -> Shrunk:
     """The posterior Gamma(α + x, β + E) summarised; bar is a rate per unit exposure, or None."""
     check_polarity(polarity)
     if not exposure > 0 or events < 0:
@@ -124,7 +101,9 @@ def shrink_rate(
         else:
             p_worse = gamma_sf(bar, shape, rate)
         flag = "probably_worse" if p_worse >= FLAG_PROBABILITY else "not_flagged"
-    return ShrunkRate(
+    # the same summary as a share's; here the denominator is the exposure and values are
+    # rates per unit of exposure (the caller multiplies for display)
+    return Shrunk(
         events,
         exposure,
         events / exposure,

@@ -70,10 +70,33 @@ def national_framework() -> dict[str, Any]:
                 "rationale": f"Synthetic: modelled on QOF Scotland 2015/16 {template['code']}.",
             }
         )
+    return qof_style_framework(
+        "QOF-NAT",
+        "National primary care quality framework (synthetic)",
+        scotland,
+        indicators,
+        "A synthetic framework for national-scale runs: 75 proportion indicators.",
+        "Synthetic, for the national-scale demo and benchmarks. Indicators, thresholds and "
+        "points copy QOF Scotland 2015/16's proportion indicators (ISD Scotland); £ per "
+        "point is QOF England 2025/26's £225.49 (NHS England).",
+    )
+
+
+def qof_style_framework(
+    code: str,
+    title: str,
+    scotland: dict[str, Any],
+    indicators: list[dict[str, Any]],
+    description: str,
+    source: str,
+) -> dict[str, Any]:
+    """A synthetic 2025/26 points framework of QOF Scotland-style indicators (with the
+    Scotland domains they use), at QOF England 2025/26's £225.49 a point, checked through the
+    format's schema exactly as an imported file would be."""
     used = {i["domain"] for i in indicators}
     raw = {
-        "code": "QOF-NAT",
-        "title": "National primary care quality framework (synthetic)",
+        "code": code,
+        "title": title,
         "year": "2025/26",
         "setting": "primary_care",
         "payment": {
@@ -85,13 +108,8 @@ def national_framework() -> dict[str, Any]:
         },
         "domains": [d for d in scotland["domains"] if d["code"] in used],
         "indicators": indicators,
-        "description": "A synthetic framework for national-scale runs: 75 proportion indicators.",
-        "source": (
-            "Synthetic, for the national-scale demo and benchmarks. Indicators, thresholds and "
-            "points copy QOF Scotland 2015/16's proportion indicators (ISD Scotland); £ per "
-            "point is QOF England 2025/26's £225.49 (NHS England)."
-        ),
+        "description": description,
+        "source": source,
         "change_reason": None,
     }
-    # Through the format's schema, exactly as an imported file would be checked.
     return load_framework_json(dump_framework_json(raw))

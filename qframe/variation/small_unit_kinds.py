@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from qframe.engine.empirical_bayes import BetaPrior, Shrunk, fit_prior, shrink
-from qframe.engine.empirical_bayes_rates import GammaPrior, ShrunkRate, fit_rate_prior, shrink_rate
+from qframe.engine.empirical_bayes_rates import GammaPrior, fit_rate_prior, shrink_rate
 from qframe.engine.types import Polarity
 
 ESTIMATED_MEASURES = ("proportion", "rate")
 Prior = BetaPrior | GammaPrior
-Estimate = Shrunk | ShrunkRate
+Estimate = Shrunk
 
 
 def multiplier_of(measure: str, multiplier: Decimal | float | None) -> float | None:
