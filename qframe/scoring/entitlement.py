@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from qframe.engine.errors import EngineError
-from qframe.engine.payments import Entitlement, contract_share_entitlement, points_entitlement
+from qframe.engine.payments import Entitlement, contract_share_entitlement
+from qframe.engine.payments_pence import points_entitlement_pence
 
 # Framework JSON gives national prevalence per 100 patients; the engine wants fractions.
 PER_HUNDRED = Decimal(100)
@@ -72,7 +73,7 @@ def points_model(
 
     def calculate(points: Mapping[str, float], facts: ProviderFacts) -> Result:
         try:
-            result = points_entitlement(
+            pence = points_entitlement_pence(
                 points,
                 pound_per_point,
                 facts.list_size,
@@ -83,7 +84,7 @@ def points_model(
             )
         except EngineError as error:
             return None, str(error)
-        return _pence(result), None
+        return pence, None
 
     return calculate
 

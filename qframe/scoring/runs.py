@@ -23,6 +23,7 @@ from qframe.engine.types import IndicatorSpec
 from qframe.errors import Conflict, DomainError
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, Indicator
+from qframe.gcpause import collector_paused
 from qframe.orgs.models import PROVIDER_KINDS
 from qframe.periods.models import Period
 from qframe.scoring import vbp, vbp_pass
@@ -37,6 +38,7 @@ from qframe.scoring.inputs import (
     read_measurements,
     registers,
     sub_periods,
+    whole_period,
 )
 from qframe.scoring.models import ScoreRun
 from qframe.scoring.payment_models import payment_model
@@ -65,6 +67,14 @@ def score_period(
     actor: User | None, framework: Framework, period: Period, *, bar: Bar | None = None
 ) -> ScoreRun:
     """Score every organisation with data for the period and store a new run version."""
+    # a national run makes millions of short-lived acyclic tuples: see collector_paused
+    with collector_paused():
+        return _score_period(actor, framework, period, bar)
+
+
+def _score_period(
+    actor: User | None, framework: Framework, period: Period, bar: Bar | None
+) -> ScoreRun:
     started = perf_counter()
     _check_scorable(framework, period)
     indicators = {i.id: i for i in framework.indicators}
@@ -73,15 +83,20 @@ def score_period(
     infos = {i.id: IndicatorInfo(i.measure, i.level) for i in indicators.values()}
     inside = sub_periods(period)
     valued = {i.id for i in indicators.values() if not measure_type(i.measure).counted}
-    rows, values = read_measurements(framework, [period.id, *inside], valued)
-    if not rows:
+    readings = read_measurements(framework, period.id, list(inside), valued)
+    if not readings.own and not readings.rest:
         raise DomainError(
             f"No measurements for {framework.code} v{framework.version} in {period.label}: "
             "nothing to score"
         )
     measures = {i: info.measure for i, info in infos.items()}
-    direct, combined = select_in_time(observations(rows, values), period.id, inside, measures)
-    built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
+    direct, combined = whole_period(readings, period.id), set[tuple[int, int]]()
+    built_from = None
+    if direct is None:  # some rows are for sub-periods: pick and combine row by row
+        rows = readings.rows(period.id)
+        found = observations(rows, readings.values)
+        direct, combined = select_in_time(found, period.id, inside, measures)
+        built_from = from_sub_periods(rows, period.id, inside, combined) if combined else None
     orgs = organisations()
     parents = {org: (facts.kind, facts.parent_id) for org, facts in orgs.items()}
     kinds = {org: facts.kind for org, facts in orgs.items()}
@@ -115,7 +130,7 @@ def score_period(
         vbp.store(run, scored_vbp)
     counts: dict[str, Any] = status_counts(columns)
     counts.update(
-        measurements=len(rows),
+        measurements=len(readings.own) + len(readings.rest),
         scores=total,
         providers=len(providers),
         seconds=round(perf_counter() - started, 3),
@@ -147,9 +162,13 @@ def _columns(
 ) -> list[Column]:
     """One column per indicator (in framework order), organisations in id order."""
     columns = []
+    last: tuple[set[int], list[int]] = (set(), [])  # columns mostly list the same organisations
     for indicator in sorted(indicators.values(), key=lambda i: i.position):
         own, below = direct.get(indicator.id, {}), rolled.get(indicator.id, {})
-        orgs = sorted(expected.get(indicator.id, set()).union(own, below))
+        wanted = expected.get(indicator.id, set()).union(own, below)
+        if wanted != last[0]:
+            last = (wanted, sorted(wanted))
+        orgs = last[1]
         ratio = measure_type(indicator.measure).expected
         if not below and len(own) == len(orgs):  # every row its own (a national run): in C
             obs = list(map(own.__getitem__, orgs))
