@@ -81,13 +81,18 @@ def _pence_by_float(
         or not all(0 < prevalence <= 1 for prevalence in national_prevalence_by_group.values())
     ):
         return None
+    points: float
     if apdf:
-        grouped: dict[str | None, list[float]] = {}
+        plain: list[float] = []
+        grouped: dict[str, list[float]] = {}
         groups = map(group_by_indicator.get, points_by_indicator)
         for group, number in zip(groups, numbers, strict=True):
-            grouped.setdefault(group if group in apdf else None, []).append(number)
-        plain = math.fsum(grouped.pop(None, ()))
-        points = plain + sum(apdf[group] * math.fsum(items) for group, items in grouped.items())
+            if group is not None and group in apdf:
+                grouped.setdefault(group, []).append(number)
+            else:
+                plain.append(number)
+        adjusted = [apdf[group] * math.fsum(items) for group, items in grouped.items()]
+        points = math.fsum(plain) + sum(adjusted, 0.0)
     else:
         points = math.fsum(numbers)
     pence = points * scale * 100.0
@@ -127,7 +132,7 @@ def _apdfs(
     float, for the groups these points use; None where the exact path would refuse."""
     wanted = set(map(group_by_indicator.get, points_by_indicator))
     found: dict[str, float] = {}
-    for group in wanted & national_prevalence_by_group.keys():
+    for group in national_prevalence_by_group.keys() & wanted:
         prevalence = national_prevalence_by_group[group]
         register = register_by_group.get(group)
         if not 0 < prevalence <= 1 or list_size is None or list_size <= 0:

@@ -112,7 +112,7 @@ def read_measurements(
         ):
             assert value is not None  # noqa: S101 - the query keeps non-null values only
             values[(org, indicator, period)] = float(value)
-    return Readings(own, rest, values)  # type: ignore[arg-type]  # the driver's tuples
+    return Readings(own, rest, values)
 
 
 def sub_periods(period: Period) -> dict[int, tuple[int, date]]:
