@@ -101,7 +101,7 @@ def _score_period(
     parents = {org: (facts.kind, facts.parent_id) for org, facts in orgs.items()}
     kinds = {org: facts.kind for org, facts in orgs.items()}
     rolled = roll_up(direct, infos, parents)
-    with_data = {org for column in direct.values() for org in column}
+    with_data = set[int]().union(*direct.values())  # in C: half a million keys nationally
     present = present_orgs(with_data, parents, open_units(orgs, period))
     columns = _columns(indicators, direct, rolled, combined, expected_orgs(present, infos, parents))
 
