@@ -149,7 +149,9 @@ def test_the_public_reads_an_annual_report_without_signing_in(page, demo, artifa
     page.goto(f"{base}/published/")
     reports = page.locator("a[href*='/published/reports/']:not([href$='.pdf'])")
     assert reports.count() > 0
+    target = reports.first.get_attribute("href")
     reports.first.click()
+    page.wait_for_url(f"{base}{target}")  # the report itself, not the list still showing
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.locator("table").count() > 0
     page.screenshot(path=str(artifacts / "e2e-annual-report.png"), full_page=True)
