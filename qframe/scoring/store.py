@@ -1,11 +1,11 @@
-"""The bulk writes of a score run: core `insert()` executemany in chunks."""
+"""The bulk writes of a score run: the driver's executemany per indicator for the scores,
+core `insert()` for the providers, and `ChunkWriter` for other bulk paths."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Iterable
-from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -14,15 +14,11 @@ from sqlalchemy import insert
 from qframe.engine.batch import ScoredColumn
 from qframe.extensions import db
 from qframe.scoring.calculate import Column
-from qframe.scoring.models import ProviderScore, Score, ScoreRun
+from qframe.scoring.models import ProviderScore, ScoreRun
 
 CHUNK = 10_000
 WORD = re.compile(r"[a-z_]{1,14}")  # a score status, written into the statement as it is
 NUMERATOR, DENOMINATOR, VALUE = itemgetter(0), itemgetter(1), itemgetter(2)
-SCORE_COLUMNS = (
-    "run_id", "organisation_id", "indicator_id", "numerator", "denominator", "achievement",
-    "points", "max_points", "status", "breach", "funnel_flag", "rolled_up", "expected",
-)  # fmt: skip
 
 
 class ChunkWriter:
@@ -77,15 +73,12 @@ def write_scores(
 
     What is the same for every row of a group (the run, the indicator, its maximum, the
     status, breach and rolled-up marks) is written into the statement once, so the driver
-    binds only the six figures that vary (half the parameters: a tenth of a national run's
-    write); the rows are zipped from the columns in C and handed over as they are made.
+    binds only the six figures that vary (half the parameters: about a tenth of a national
+    run's write); the rows are zipped from the columns in C and handed over as they are made.
     Without a ratio indicator every expected count is NULL, the column's default: it is left
     out of the insert rather than sent as half a million NULLs."""
     connection = db.session.connection()
-    mark = _MARKS.get(connection.dialect.name)
-    if mark is None:  # another driver: the general path
-        _write_scores_chunked(run, columns, maxima, progress)
-        return
+    mark = _MARKS[connection.dialect.paramstyle]  # SQLite's "?", psycopg's "%s"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for column in columns:
@@ -103,7 +96,8 @@ def write_scores(
                 varying = VARYING + (("expected",) if column.ratio else ())
                 names = ", ".join((*fixed, *varying))
                 values = ", ".join((*fixed.values(), *[mark] * len(varying)))
-                sql = f"INSERT INTO scores ({names}) VALUES ({values})"  # noqa: S608 - checked
+                # every literal above is made by _integer, _real, _word or _TRUTH
+                sql = f"INSERT INTO scores ({names}) VALUES ({values})"  # noqa: S608
                 cursor.executemany(sql, rows)
             if progress is not None:
                 progress.update(len(column.orgs))
@@ -112,7 +106,7 @@ def write_scores(
 
 
 VARYING = ("organisation_id", "numerator", "denominator", "achievement", "points", "funnel_flag")
-_MARKS = {"sqlite": "?", "postgresql": "%s"}
+_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _TRUTH = {True: "TRUE", False: "FALSE"}  # SQLite reads both words as 1 and 0
 Group = tuple[tuple[str, bool, bool], Iterable[tuple[Any, ...]]]
 
@@ -155,33 +149,6 @@ def _word(value: str) -> str:
     if not WORD.fullmatch(value):
         raise ValueError(f"unexpected score status {value!r}")
     return f"'{value}'"
-
-
-def _write_scores_chunked(
-    run: ScoreRun, columns: list[Column], maxima: dict[int, float], progress: Any
-) -> None:
-    """write_scores for a driver without a known parameter mark: core insert in chunks."""
-    ratios = any(column.ratio for column in columns)
-    names = SCORE_COLUMNS if ratios else SCORE_COLUMNS[:-1]
-    writer = ChunkWriter(Score.__table__, names, progress, plain=True)
-    run_id = run.id
-    pending: list[tuple[Any, ...]] = []
-    for column in columns:
-        scored, indicator, size = column.scored, column.indicator, len(column.orgs)
-        assert scored is not None  # noqa: S101 - calculate() has run
-        expected = map(VALUE, column.obs) if column.ratio else repeat(None, size)
-        parts = [
-            repeat(run_id, size), column.orgs, repeat(indicator, size),
-            map(NUMERATOR, column.obs), map(DENOMINATOR, column.obs), scored.achievement,
-            scored.points, repeat(maxima[indicator], size), scored.status, scored.breach,
-            column.flags, column.rolled, *([expected] if ratios else []),
-        ]  # fmt: skip
-        pending.extend(zip(*parts, strict=True))
-        while len(pending) >= CHUNK:
-            writer.write(pending[:CHUNK])
-            del pending[:CHUNK]
-    if pending:
-        writer.write(pending)
 
 
 def write_providers(run: ScoreRun, providers: list[int], sums: Any, payment: Any) -> None:
