@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from qframe.engine.errors import InvalidInput
+from qframe.engine.gamma import lower_regularised_positive
 from qframe.engine.poisson import gamma_p, tail_alpha
 from qframe.engine.ratios import ratio_limits
 
@@ -32,31 +33,41 @@ def ratio_limit_curve(
 
 def _count_limits(expected: Sequence[float], z: float, alpha: float, above: bool) -> list[float]:
     """The limit count at each expected count. Each search starts from the normal
-    approximation with its skewness term (Cornish–Fisher) plus its error at the last two
-    sizes carried on in a straight line (the curve is smooth, so the error changes slowly)."""
+    approximation with its skewness term (Cornish–Fisher) plus its error at the last three
+    sizes carried on along a parabola (the curve is smooth, so the error changes slowly)."""
     target = alpha if above else 1 - alpha
     shift = 0.0 if above else 1.0
     # the slope of P(c, e) in c near the limit, about −φ(z)/√c (normal approximation)
     density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
     counts: list[float] = []
-    errors = [0.0, 0.0]  # the last two sizes' errors in the approximation
+    errors = [0.0, 0.0, 0.0]  # the last three sizes' errors in the approximation
     for e in expected:
-        if not above and gamma_p(1.0, e) <= target:
+        if not above and _none_is_usual(e, target):
             counts.append(0.0)  # no events at all is not unusually few here (as ratios.py)
             continue
 
         def gap(c: float, e: float = e) -> float:  # falls as c grows; > 0 below the limit
-            return gamma_p(c + shift, e) - target if c + shift > 0 else 1.0
+            a = c + shift
+            return lower_regularised_positive(a, e) - target if a > 0 else 1.0
 
         high = e + 12 * math.sqrt(e) + 50
         approx = e + (z if above else -z) * math.sqrt(e) + (z * z + 2) / 6 - shift
-        error = 2 * errors[-1] - errors[-2]  # carried on in a straight line
+        error = 3 * errors[-1] - 3 * errors[-2] + errors[-3]  # carried on along a parabola
         guess = min(max(approx + error, high * 1e-6), high * (1 - 1e-6))
         slope = -density / math.sqrt(max(guess + shift, 1.0))
         found = _secant(gap, 0.0, high, guess, slope)
         counts.append(found)
-        errors = [errors[-1], found - approx]
+        errors = [errors[-2], errors[-1], found - approx]
     return counts
+
+
+def _none_is_usual(e: float, target: float) -> bool:
+    """P(1, e) ≤ 1 − α: with P(1, e) = 1 − exp(−e) in closed form, and P itself (as ratios.py
+    compares) only where the two are too close to call."""
+    closed = -math.expm1(-e)
+    if abs(closed - target) > 1e-9:
+        return closed <= target
+    return gamma_p(1.0, e) <= target
 
 
 def _secant(
