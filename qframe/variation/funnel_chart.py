@@ -10,7 +10,7 @@ the engine (Wilson/arcsine for proportions, exact Poisson/log-normal for rates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +21,7 @@ from qframe.engine.measure_types import measure_type
 from qframe.scoring.charts import Frame, Scale, label, nice_ticks
 
 KINDS = ("within", "small_numbers", "better_alert", "better_alarm", "alert", "alarm")
+KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # any other flag: 0, within
 OUTLIERS = ("alarm", "alert", "better_alarm", "better_alert")
 MAX_LABELS = 24
 SAMPLES = 90
@@ -64,10 +65,11 @@ class Columns:
     most extreme few outliers) are asked of it, by position."""
 
     names: Sequence[str]
-    sizes: Sequence[float]
-    values: Sequence[float]
-    flags: Sequence[str]
+    sizes: Sequence[float] | np.ndarray
+    values: Sequence[float] | np.ndarray
+    flags: Sequence[str] | np.ndarray
     name_of: Callable[[list[int]], dict[int, str]] | None = None
+    kinds: Mapping[str, np.ndarray] | None = None  # kind_positions(flags), if already known
 
 
 def family_of(measure: str) -> FunnelFamily:
@@ -144,12 +146,7 @@ def funnel_columns(
             d = " ".join(f"{'M' if i == 0 else 'L'}{px},{py}" for i, (px, py) in enumerate(line))
             chart.lines.append((css, d))
     xs, ys = _pixels(x, sizes), _pixels(y, values)
-    flags = np.asarray(points.flags, dtype=object)
-    by_kind = {kind: np.flatnonzero(flags == kind) for kind in KINDS if kind != "within"}
-    known = np.zeros(len(flags), dtype=bool)
-    for at in by_kind.values():
-        known[at] = True
-    by_kind = {"within": np.flatnonzero(~known), **by_kind}  # any other flag is drawn within
+    by_kind = points.kinds if points.kinds is not None else kind_positions(points.flags)
     for kind in KINDS:
         at = by_kind[kind]
         if at.size:
@@ -158,6 +155,12 @@ def funnel_columns(
     outliers = [i for kind in OUTLIERS for i in by_kind[kind].tolist()]
     _label(chart, points, np.asarray(outliers, int), (xs, ys, values, sizes), centre)
     return chart
+
+
+def kind_positions(flags: Sequence[str] | np.ndarray) -> dict[str, np.ndarray]:
+    """The positions of each kind's points, in order; any other flag (or none) is within."""
+    codes = np.fromiter((KIND_CODES.get(f, 0) for f in flags), np.int8, len(flags))
+    return {kind: np.flatnonzero(codes == code) for kind, code in KIND_CODES.items()}
 
 
 _TENTHS: list[np.ndarray] = []  # "%.1f" % (k / 10) for k = 0 … TENTHS - 1, made on first use

@@ -25,7 +25,7 @@ from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.rawsql import cached_rows
 from qframe.scoring.final_cache import FinalRunCache, scope_key
 from qframe.scoring.models import Score, ScoreRun
-from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns
+from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns, kind_positions
 from qframe.variation.funnel_table import (
     PAGE_ROWS,
     SHOW,
@@ -164,11 +164,10 @@ def _whole(
     at = np.flatnonzero(~np.isnan(values) & ~np.isnan(sizes) & (sizes != 0))
     ids, values, flags, sizes = ids[at], values[at], flags[at], sizes[at]
     worse_first = indicator.polarity == "lower_is_better"
-    groups: dict[str, np.ndarray] = {}
+    kinds = kind_positions(flags)
+    groups = {flag: kinds[flag] for flag in GROUPS}
     listed: dict[str, np.ndarray] = {}
-    for flag in GROUPS:
-        found = np.flatnonzero(flags == flag)
-        groups[flag] = found
+    for flag, found in groups.items():
         # most extreme first, ties in code order (a stable sort)
         reverse = worse_first if not flag.startswith("better") else not worse_first
         order = np.argsort(-values[found] if reverse else values[found], kind="stable")
@@ -185,7 +184,7 @@ def _whole(
             details.update(details_of([*wanted, *ids[chosen].tolist()]))
             return {i: details[int(ids[i])][1] for i in chosen}
 
-        plotted = Columns((), sizes, values, flags, name_of)
+        plotted = Columns((), sizes, values, flags, name_of, kinds)
         chart = funnel_columns(
             plotted, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
