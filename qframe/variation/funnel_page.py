@@ -21,6 +21,7 @@ from qframe.engine.funnel_families import FunnelFamily, funnel_family
 from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
+from qframe.gcpause import collector_paused
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.rawsql import cached_rows
 from qframe.scoring.final_cache import FinalRunCache, scope_key
@@ -150,6 +151,21 @@ def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tu
 
 
 def _whole(
+    run: ScoreRun,
+    indicator: Indicator,
+    level: str,
+    user: Any,
+    stat: dict[str, Any],
+    family: FunnelFamily | None,
+    multiplier: float,
+) -> FunnelWhole:
+    # 7,000 rows read as tuples and written out as strings, none of them cyclic: the
+    # collector is paused meanwhile (see collector_paused)
+    with collector_paused():
+        return _build(run, indicator, level, user, stat, family, multiplier)
+
+
+def _build(
     run: ScoreRun,
     indicator: Indicator,
     level: str,
