@@ -141,9 +141,9 @@ def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tu
     # counts are read afterwards for the few rows named or shown (see details_of). Codes are
     # ordered by their characters, as Python orders them, on every database.
     size = func.coalesce(Score.expected, Score.denominator)
-    code = Organisation.code
-    if db.session.get_bind().dialect.name == "postgresql":
-        code = code.collate("C")
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    # (SQLite compares the bytes already)
+    code = Organisation.code.collate("C") if postgres else Organisation.code.expression
     stmt = _scores(
         run, indicator, level, user, Score.id, Score.achievement, Score.funnel_flag, size
     )
