@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import Organisation
@@ -82,14 +82,17 @@ def details_of(score_ids: Iterable[int]) -> dict[int, Detail]:
     details: dict[int, Detail] = {}
     for at in range(0, len(wanted), CHUNK):
         chosen = wanted[at : at + CHUNK]
-        columns = (Score.id, Organisation.id, Organisation.name, Organisation.code)
-        stmt = (
-            select(*columns, Score.numerator, Score.denominator, Score.expected)
-            .join(Score, Score.organisation_id == Organisation.id)
-            .where(Score.id.in_(chosen))
-        )
-        details.update((r[0], r[1:]) for r in cached_rows(stmt))
+        details.update((r[0], r[1:]) for r in cached_rows(_DETAILS, {"ids": chosen}))
     return details
+
+
+# one statement for every request, the ids bound when it runs (not built and keyed anew)
+_DETAILS = (
+    select(Score.id, Organisation.id, Organisation.name, Organisation.code)
+    .add_columns(Score.numerator, Score.denominator, Score.expected)
+    .join(Score, Score.organisation_id == Organisation.id)
+    .where(Score.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def named_row(row: tuple[Any, ...], details: Mapping[int, Detail]) -> FunnelRow:
