@@ -35,6 +35,7 @@ from qframe.variation.funnel_table import (
     details_of,
     first_page,
     named_row,
+    named_text,
     table_page,
 )
 from qframe.variation.present import BASIS_WORDS
@@ -78,14 +79,24 @@ def funnel_context(
         lambda: _whole(run, indicator, level, user, stat, family, multiplier),
         lambda: _fingerprint(run, indicator, level, user),
     )
-    table = table_page(
-        whole.rows, whole.details, indicator, args, percent=kind.shown_as == "percent"
-    )
+    shown_as_percent = kind.shown_as == "percent"
+    table = table_page(whole.rows, whole.details, indicator, args, percent=shown_as_percent)
+    count_word = "of" if kind.within_denominator else "in"
+    named = {
+        flag: [
+            named_text(
+                r, shown_as_percent=shown_as_percent, ratio=kind.expected, count_word=count_word
+            )
+            for r in whole.flagged[flag]
+        ]
+        for flag in OUTLIER_FLAGS
+    }
     return {
         "rows": whole.rows,
         "chart": whole.chart,
         "stat": stat,
         "flagged": whole.flagged,
+        "named": named,  # the outliers listed, written out (as the table's rows are)
         "flag_counts": whole.counts,
         "listed": LISTED,
         "small_listed": SMALL_LISTED,
@@ -98,7 +109,7 @@ def funnel_context(
         "method_words": "" if family is None else family.method_words,
         "percent": kind.shown_as == "percent",
         "ratio": kind.expected,  # observed and expected counts, a ratio to 2 places
-        "count_word": "of" if kind.within_denominator else "in",
+        "count_word": count_word,
         "no_data": whole.no_data,
     }
 

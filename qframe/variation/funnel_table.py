@@ -168,6 +168,18 @@ def value_text(achievement: float | None, *, shown_as_percent: bool) -> str:
     return percent(achievement) if shown_as_percent else number(achievement, 2)
 
 
+def named_text(r: FunnelRow, *, shown_as_percent: bool, ratio: bool, count_word: str) -> Markup:
+    """A row as the lists above the table name it: name (code): value (counts)."""
+    value = value_text(r.achievement, shown_as_percent=shown_as_percent)
+    if ratio:
+        counts = f"{number(r.numerator)} observed, {number(r.expected, 1)} expected"
+    else:
+        counts = f"{number(r.numerator)} {count_word} {number(r.denominator)}"
+    return Markup(  # noqa: S704 (every piece escaped)
+        f"<strong>{escape(r.name)}</strong> ({escape(r.code)}): {escape(value)} ({escape(counts)})"
+    )
+
+
 def _row(r: FunnelRow, indicator: Indicator, shown_as_percent: bool) -> str:
     ci = result_interval(
         indicator.measure, r.numerator, r.denominator, indicator.multiplier, r.expected
