@@ -37,6 +37,20 @@ def raw_rows(statement: Executable) -> list[tuple[Any, ...]]:
     return rows if all(type(row) is tuple for row in rows[:1]) else [tuple(row) for row in rows]
 
 
+def cached_rows(
+    statement: Executable, params: dict[str, Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """raw_rows through SQLAlchemy's cache of compiled statements: a page that runs the same
+    few statements on every request (only their values change) does not compile them again
+    each time. The rows are still the driver's plain tuples, read from its cursor."""
+    result = db.session.connection().execute(statement, params)
+    try:
+        rows: list[tuple[Any, ...]] = list(result.cursor.fetchall()) if result.cursor else []
+    finally:
+        result.close()
+    return rows if all(type(row) is tuple for row in rows[:1]) else [tuple(row) for row in rows]
+
+
 def stream_rows(statement: Executable, batch: int = 5_000) -> Iterator[tuple[Any, ...]]:
     """The rows of a SELECT a batch at a time, for exports that must not hold them all."""
     sql, params = _driver_call(statement)

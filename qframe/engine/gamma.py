@@ -39,7 +39,8 @@ def _log_front(a: float, x: float) -> float:
 
 
 def _series(a: float, x: float) -> float:
-    # P(a, x) = x^a e^(−x) / Γ(a) × Σ_n x^n / (a (a + 1) … (a + n))
+    # P(a, x) = x^a e^(−x) / Γ(a) × Σ_n x^n / (a (a + 1) … (a + n)); a and x are positive, so
+    # are every term and the sum (compared as they are: no abs() call per term)
     term = 1.0 / a
     total = term
     denominator = a
@@ -47,7 +48,7 @@ def _series(a: float, x: float) -> float:
         denominator += 1
         term *= x / denominator
         total += term
-        if abs(term) < abs(total) * _EPS:
+        if term < total * _EPS:
             return total * math.exp(_log_front(a, x))
     raise InvalidInput("the incomplete gamma series did not converge")  # pragma: no cover
 
@@ -62,13 +63,13 @@ def _fraction(a: float, x: float) -> float:
         an = -i * (i - a)
         b += 2
         d = an * d + b
-        d = _TINY if abs(d) < _TINY else d
+        d = _TINY if -_TINY < d < _TINY else d  # abs(d) < _TINY, without a call per step
         c = b + an / c
-        c = _TINY if abs(c) < _TINY else c
+        c = _TINY if -_TINY < c < _TINY else c
         d = 1 / d
         step = d * c
         h *= step
-        if abs(step - 1) < _EPS:
+        if -_EPS < step - 1 < _EPS:
             return h * math.exp(_log_front(a, x))
     raise InvalidInput("the incomplete gamma fraction did not converge")  # pragma: no cover
 
@@ -78,6 +79,12 @@ def lower_regularised(a: float, x: float) -> float:
     _check(a, x)
     if x == 0:
         return 0.0
+    return lower_regularised_positive(a, x)
+
+
+def lower_regularised_positive(a: float, x: float) -> float:
+    """lower_regularised(a, x) for a caller that knows a > 0 and x > 0, both finite (a root
+    search calls it thousands of times: its arguments are not checked again each time)."""
     if x < a + 1:
         return min(1.0, _series(a, x))
     return min(1.0, max(0.0, 1.0 - _fraction(a, x)))

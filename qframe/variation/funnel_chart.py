@@ -10,8 +10,9 @@ the engine (Wilson/arcsine for proportions, exact Poisson/log-normal for rates).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from qframe.engine.measure_types import measure_type
 from qframe.scoring.charts import Frame, Scale, label, nice_ticks
 
 KINDS = ("within", "small_numbers", "better_alert", "better_alarm", "alert", "alarm")
+KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # any other flag: 0, within
 OUTLIERS = ("alarm", "alert", "better_alarm", "better_alert")
 MAX_LABELS = 24
 SAMPLES = 90
@@ -64,10 +66,11 @@ class Columns:
     most extreme few outliers) are asked of it, by position."""
 
     names: Sequence[str]
-    sizes: Sequence[float]
-    values: Sequence[float]
-    flags: Sequence[str]
+    sizes: Sequence[float] | np.ndarray
+    values: Sequence[float] | np.ndarray
+    flags: Sequence[str] | np.ndarray
     name_of: Callable[[list[int]], dict[int, str]] | None = None
+    kinds: Mapping[str, np.ndarray] | None = None  # kind_positions(flags), if already known
 
 
 def family_of(measure: str) -> FunnelFamily:
@@ -144,12 +147,7 @@ def funnel_columns(
             d = " ".join(f"{'M' if i == 0 else 'L'}{px},{py}" for i, (px, py) in enumerate(line))
             chart.lines.append((css, d))
     xs, ys = _pixels(x, sizes), _pixels(y, values)
-    flags = np.asarray(points.flags, dtype=object)
-    by_kind = {kind: np.flatnonzero(flags == kind) for kind in KINDS if kind != "within"}
-    known = np.zeros(len(flags), dtype=bool)
-    for at in by_kind.values():
-        known[at] = True
-    by_kind = {"within": np.flatnonzero(~known), **by_kind}  # any other flag is drawn within
+    by_kind = points.kinds if points.kinds is not None else kind_positions(points.flags)
     for kind in KINDS:
         at = by_kind[kind]
         if at.size:
@@ -158,6 +156,12 @@ def funnel_columns(
     outliers = [i for kind in OUTLIERS for i in by_kind[kind].tolist()]
     _label(chart, points, np.asarray(outliers, int), (xs, ys, values, sizes), centre)
     return chart
+
+
+def kind_positions(flags: Sequence[str] | np.ndarray) -> dict[str, np.ndarray]:
+    """The positions of each kind's points, in order; any other flag (or none) is within."""
+    codes = np.fromiter(map(KIND_CODES.get, flags, repeat(0)), np.int8, len(flags))
+    return {kind: np.flatnonzero(codes == code) for kind, code in KIND_CODES.items()}
 
 
 _TENTHS: list[np.ndarray] = []  # "%.1f" % (k / 10) for k = 0 … TENTHS - 1, made on first use
@@ -174,8 +178,11 @@ def _markers(shape: str, xs: np.ndarray, ys: np.ndarray) -> str:
         _TENTHS.append(np.array(["%.1f" % (k / 10) for k in range(TENTHS)], dtype=object))
     table = _TENTHS[0]
     head, middle, tail = shape.replace("%.1f", "\0").split("\0")
-    texts = head + table[x10.astype(np.int64)] + middle + table[y10.astype(np.int64)] + tail
-    return "".join(texts.tolist())
+    # every point's five pieces side by side, joined once (no string made per point)
+    parts = np.empty(5 * x10.size, dtype=object)
+    parts[0::5], parts[2::5], parts[4::5] = head, middle, tail
+    parts[1::5], parts[3::5] = table[x10.astype(np.int64)], table[y10.astype(np.int64)]
+    return "".join(parts.tolist())
 
 
 def _pixels(scale: Scale, values: np.ndarray) -> np.ndarray:
@@ -210,7 +217,7 @@ def _label(
             box = (x0, py + dy - LABEL_HEIGHT, x0 + width, py + dy + 2)
             if x0 < 0 or x0 + width > chart.width:
                 continue
-            if not any(_overlap(box, other) for other in placed):
+            if not _overlaps_any(box, placed):
                 placed.append(box)
                 chart.labels.append(
                     (x0 + width if left else x0, py + dy, name, points.flags[i], left)
@@ -226,5 +233,11 @@ def _places(near_right: bool) -> list[tuple[bool, float]]:
     return [(left, dy) for left in sides for dy in (-6.0, 14.0)]
 
 
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _overlaps_any(box: tuple[float, ...], placed: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the box overlaps any placed one (a loop, not a call per pair: 24 names tried
+    against each other in up to four places each)."""
+    left, top, right, bottom = box
+    for x0, y0, x1, y1 in placed:
+        if left < x1 and x0 < right and top < y1 and y0 < bottom:
+            return True
+    return False

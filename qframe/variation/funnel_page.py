@@ -11,27 +11,31 @@ rows on the page are written out (funnel_table.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, select
 
 from qframe.auth.permissions import in_scope_clause
 from qframe.engine.funnel_families import FunnelFamily, funnel_family
 from qframe.engine.measure_types import measure_type
+from qframe.extensions import db
 from qframe.frameworks.models import Indicator
+from qframe.gcpause import collector_paused
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
-from qframe.rawsql import raw_rows
+from qframe.rawsql import cached_rows
 from qframe.scoring.final_cache import FinalRunCache, scope_key
 from qframe.scoring.models import Score, ScoreRun
-from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns
+from qframe.variation.funnel_chart import Columns, Funnel, funnel_columns, kind_positions
 from qframe.variation.funnel_table import (
     PAGE_ROWS,
     SHOW,
     Detail,
     FunnelRow,
     details_of,
+    first_page,
     named_row,
+    named_text,
     table_page,
 )
 from qframe.variation.present import BASIS_WORDS
@@ -48,10 +52,10 @@ CACHE_SIZE = 16  # a national indicator's rows are about 2.4 MB (at most about 4
 class FunnelWhole:
     """Everything the page shows that does not depend on the table's filter or page."""
 
-    rows: list[tuple[Any, ...]]  # (id, code, achievement, flag, size, score id), in
-    # code order: names and counts are read only for the rows named or listed (details)
-    details: dict[int, Detail]  # those labelled or listed, and those shown so far (the
-    # table adds the rows it shows)
+    rows: list[tuple[Any, ...]]  # (score id, achievement, flag, size), in the organisations'
+    # code order: names, codes and counts are read only for the rows named or listed (details)
+    details: dict[int, Detail]  # by score id: those labelled or listed, those on the table's
+    # first page, and those shown so far (the table adds the rows it shows)
     chart: Funnel | None
     flagged: dict[str, list[FunnelRow]]  # the first LISTED (SMALL_LISTED) of each group
     counts: dict[str, int]  # rows in each group
@@ -75,14 +79,24 @@ def funnel_context(
         lambda: _whole(run, indicator, level, user, stat, family, multiplier),
         lambda: _fingerprint(run, indicator, level, user),
     )
-    table = table_page(
-        whole.rows, whole.details, indicator, args, percent=kind.shown_as == "percent"
-    )
+    shown_as_percent = kind.shown_as == "percent"
+    table = table_page(whole.rows, whole.details, indicator, args, percent=shown_as_percent)
+    count_word = "of" if kind.within_denominator else "in"
+    named = {
+        flag: [
+            named_text(
+                r, shown_as_percent=shown_as_percent, ratio=kind.expected, count_word=count_word
+            )
+            for r in whole.flagged[flag]
+        ]
+        for flag in OUTLIER_FLAGS
+    }
     return {
         "rows": whole.rows,
         "chart": whole.chart,
         "stat": stat,
         "flagged": whole.flagged,
+        "named": named,  # the outliers listed, written out (as the table's rows are)
         "flag_counts": whole.counts,
         "listed": LISTED,
         "small_listed": SMALL_LISTED,
@@ -95,7 +109,7 @@ def funnel_context(
         "method_words": "" if family is None else family.method_words,
         "percent": kind.shown_as == "percent",
         "ratio": kind.expected,  # observed and expected counts, a ratio to 2 places
-        "count_word": "of" if kind.within_denominator else "in",
+        "count_word": count_word,
         "no_data": whole.no_data,
     }
 
@@ -128,22 +142,23 @@ def _fingerprint(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> 
         func.max(Score.id),
     )
     stmt = _scores(run, indicator, level, user, *columns).group_by(Score.funnel_flag)
-    return tuple(raw_rows(stmt))
+    return tuple(cached_rows(stmt))
 
 
 def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tuple[Any, ...]]:
     # plain driver tuples, not entities or Row objects: a national indicator has 7,000 rows,
     # so only what the plot, the counts and the table's order and filter need (the size is
-    # a ratio's expected count, otherwise the denominator); names and counts are read
-    # afterwards for the few rows named or shown (see details_of)
+    # a ratio's expected count, otherwise the denominator), in code order; names, codes and
+    # counts are read afterwards for the few rows named or shown (see details_of). Codes are
+    # ordered by their characters, as Python orders them, on every database.
     size = func.coalesce(Score.expected, Score.denominator)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    # (SQLite compares the bytes already)
+    code = Organisation.code.collate("C") if postgres else Organisation.code.expression
     stmt = _scores(
-        run, indicator, level, user,
-        Organisation.id, Organisation.code, Score.achievement, Score.funnel_flag, size, Score.id,
-    )  # fmt: skip
-    rows = raw_rows(stmt)
-    rows.sort(key=itemgetter(1))  # by code: quicker here than the database's sort
-    return rows
+        run, indicator, level, user, Score.id, Score.achievement, Score.funnel_flag, size
+    )
+    return cached_rows(stmt.order_by(code))
 
 
 def _whole(
@@ -155,45 +170,75 @@ def _whole(
     family: FunnelFamily | None,
     multiplier: float,
 ) -> FunnelWhole:
+    # 7,000 rows read as tuples and written out as strings, none of them cyclic: the
+    # collector is paused meanwhile (see collector_paused)
+    with collector_paused():
+        return _build(run, indicator, level, user, stat, family, multiplier)
+
+
+def _build(
+    run: ScoreRun,
+    indicator: Indicator,
+    level: str,
+    user: Any,
+    stat: dict[str, Any],
+    family: FunnelFamily | None,
+    multiplier: float,
+) -> FunnelWhole:
     rows = _read(run, indicator, level, user)
-    # id, code, achievement, flag, size, score id: plotted with a size and a value
-    plotted = [r for r in rows if r[4] and r[2] is not None]
-    groups: dict[str, list[tuple[Any, ...]]] = {flag: [] for flag in GROUPS}
-    for row in plotted:
-        if row[3] in groups:
-            groups[row[3]].append(row)
+    # score id, achievement, flag, size: plotted with a size and a value, as arrays
+    ids, values, flags, sizes = _columns(rows)
+    at = np.flatnonzero(~np.isnan(values) & ~np.isnan(sizes) & (sizes != 0))
+    ids, values, flags, sizes = ids[at], values[at], flags[at], sizes[at]
     worse_first = indicator.polarity == "lower_is_better"
-    listed = {
-        flag: sorted(
-            found,
-            key=lambda r: r[2] or 0.0,
-            reverse=worse_first if not flag.startswith("better") else not worse_first,
-        )[: SMALL_LISTED if flag == "small_numbers" else LISTED]
-        for flag, found in groups.items()
-    }
-    # names and counts for the rows listed, and for the outliers the plot may label (asked
-    # for by position among those plotted): not every outlier's (thousands, nationally).
-    # Read together, in one query, when there is a plot.
-    listed_ids = [r[5] for found in listed.values() for r in found]
+    kinds = kind_positions(flags)
+    groups = {flag: kinds[flag] for flag in GROUPS}
+    listed: dict[str, np.ndarray] = {}
+    for flag, found in groups.items():
+        # most extreme first, ties in code order (a stable sort)
+        reverse = worse_first if not flag.startswith("better") else not worse_first
+        order = np.argsort(-values[found] if reverse else values[found], kind="stable")
+        listed[flag] = found[order[: SMALL_LISTED if flag == "small_numbers" else LISTED]]
+    # names and counts for the rows listed, for those on the table's first page and for the
+    # outliers the plot may label (asked for by position among those plotted): not every
+    # outlier's (thousands, nationally). Read together, in one query, when there is a plot.
+    wanted = [*ids[np.concatenate(list(listed.values()))].tolist(), *first_page(rows)]
     details: dict[int, Detail] = {}
     chart = None
-    if family is not None and plotted and stat.get("target"):
-        _ids, _codes, values, flags, sizes, _scores = zip(*plotted, strict=True)
+    if family is not None and at.size and stat.get("target"):
 
-        def name_of(at: list[int]) -> dict[int, str]:
-            details.update(details_of([*listed_ids, *(plotted[i][5] for i in at)]))
-            return {i: details[plotted[i][0]][0] for i in at}
+        def name_of(chosen: list[int]) -> dict[int, str]:
+            details.update(details_of([*wanted, *ids[chosen].tolist()]))
+            return {i: details[int(ids[i])][1] for i in chosen}
 
-        columns = Columns((), sizes, values, [flag or "within" for flag in flags], name_of)
+        plotted = Columns((), sizes, values, flags, name_of, kinds)
         chart = funnel_columns(
-            columns, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
+            plotted, indicator.measure, stat["target"], stat.get("tau2") or 0.0,
             family.x_title, family.y_title(float(indicator.multiplier or 1)), multiplier,
         )  # fmt: skip
     if not details:  # no plot (or no outlier to label): the rows listed only
-        details.update(details_of(listed_ids))
-    flagged = {flag: [named_row(r, details) for r in found] for flag, found in listed.items()}
-    counts = {flag: len(found) for flag, found in groups.items()}
-    return FunnelWhole(rows, details, chart, flagged, counts, len(rows) - len(plotted))
+        details.update(details_of(wanted))
+    flagged = {
+        flag: [named_row(rows[i], details) for i in at[found].tolist()]
+        for flag, found in listed.items()
+    }
+    counts = {flag: int(found.size) for flag, found in groups.items()}
+    return FunnelWhole(rows, details, chart, flagged, counts, len(rows) - int(at.size))
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> tuple[np.ndarray, ...]:
+    """The rows' score ids, values, flags and sizes as arrays (a missing value or size as
+    NaN, every flag as it is)."""
+    if not rows:
+        empty = np.empty(0)
+        return empty.astype(np.int64), empty, empty.astype(object), empty
+    ids, values, flags, sizes = zip(*rows, strict=True)
+    return (
+        np.array(ids, dtype=np.int64),
+        np.array(values, dtype=float),
+        np.array(flags, dtype=object),
+        np.array(sizes, dtype=float),
+    )
 
 
 def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:
