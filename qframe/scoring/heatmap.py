@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from qframe.auth.permissions import in_scope_clause
@@ -21,6 +21,7 @@ from qframe.engine.measure_types import measure_type
 from qframe.extensions import db
 from qframe.frameworks.models import Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
+from qframe.rawsql import cached_rows
 from qframe.scoring.final_cache import FinalRunCache, clear_final_caches, scope_key
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.queries import band
@@ -61,17 +62,17 @@ class _Score(NamedTuple):
     breach: bool
 
 
-def _text(score: _Score | None, measure: str) -> str:
+def _text(score: _Score | None, as_percent: bool) -> str:
     if score is None:
         return "—"
     if score.achievement is None:
         return "no eligible" if score.status == "no_eligible" else "—"
-    if measure_type(measure).shown_as == "percent":
+    if as_percent:
         return percent(score.achievement)
     return number(score.achievement, 1)
 
 
-def _cell(score: _Score | None, measure: str) -> str:
+def _cell(score: _Score | None, as_percent: bool) -> str:
     """One <td>: the value, the band in words beside its colour, and any flags."""
     b = band(score)  # type: ignore[arg-type]
     flag = ""
@@ -79,7 +80,8 @@ def _cell(score: _Score | None, measure: str) -> str:
         flag = FLAG_SHORT.get(score.funnel_flag or "", "") + (" MS" if score.breach else "")
         flag = flag.strip()
     marks = f' <span class="flag">{flag}</span>' if flag else ""
-    text = escape(_text(score, measure))
+    # _text gives digits, "." "," "%" "−", "—" or "no eligible": nothing to escape
+    text = _text(score, as_percent)
     return f'<td class="cell-{b}">{text} <span class="band">{BAND_WORDS[b]}</span>{marks}</td>'
 
 
@@ -142,7 +144,8 @@ def _build(
     providers = found[:PAGE]
     scores: dict[tuple[int, int], _Score] = {}
     if providers and columns:
-        for org, indicator, achieved, earned, top, status, flag, breach in db.session.execute(
+        # the driver's tuples (floats, text and a 0/1 or boolean breach): no Row objects
+        for org, indicator, *rest in cached_rows(
             select(
                 Score.organisation_id,
                 Score.indicator_id,
@@ -154,7 +157,8 @@ def _build(
                 Score.breach,
             ).where(Score.run_id == run.id, Score.organisation_id.in_([p[0] for p in providers]))
         ):
-            scores[(org, indicator)] = _Score(achieved, earned, top, status, flag, breach)
+            scores[(org, indicator)] = _Score(*rest)
+    shown = [(i.id, measure_type(i.measure).shown_as == "percent") for i in columns]
     rows = [
         Row(
             org_id,
@@ -162,8 +166,8 @@ def _build(
             code,
             points,
             top,
-            # every value in the cells is escaped in _cell (the rest is fixed markup)
-            Markup("".join(_cell(scores.get((org_id, i.id)), i.measure) for i in columns)),  # noqa: S704
+            # the cells hold only _cell's own words and numbers (the rest is fixed markup)
+            Markup("".join(_cell(scores.get((org_id, i)), as_pc) for i, as_pc in shown)),  # noqa: S704
         )
         for org_id, name, code, points, top in providers
     ]

@@ -23,10 +23,14 @@ def money(pence: int | None, whole: bool = False) -> str:
     return f"−{text}" if pence < 0 else text
 
 
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 0 → 1, 1 → 0.1, …
+
+
 def percent(value: float | Decimal | None, places: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)}%"
+    quantum = QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return f"{Decimal(str(value)).quantize(quantum, ROUND_HALF_UP)}%"
 
 
 def number(value: float | int | Decimal | None, places: int = 0) -> str:
