@@ -35,8 +35,8 @@ def beta_cdf(x: float, a: float, b: float) -> float:
 def _fraction(x: float, a: float, b: float) -> float:
     # Numerical Recipes' betacf: the even and odd steps of the continued fraction, written out
     # (no tuple of the two steps, no abs(): a scorecard's 75 posteriors run this ~20,000 times)
-    tiny = _TINY
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    tiny, total = _TINY, a + b
+    c, d = 1.0, 1.0 - total * x / (a + 1)
     d = 1.0 / (tiny if -tiny < d < tiny else d)
     h = d
     for m in range(1, _MAX_TERMS):
@@ -48,7 +48,7 @@ def _fraction(x: float, a: float, b: float) -> float:
         if -tiny < c < tiny:
             c = tiny
         h *= d * c
-        numerator = -(a + m) * (a + b + m) * x / (even * (even + 1))
+        numerator = -(a + m) * (total + m) * x / (even * (even + 1))
         d = 1.0 + numerator * d
         d = 1.0 / (tiny if -tiny < d < tiny else d)
         c = 1.0 + numerator / c
