@@ -33,21 +33,30 @@ def beta_cdf(x: float, a: float, b: float) -> float:
 
 
 def _fraction(x: float, a: float, b: float) -> float:
-    # Numerical Recipes' betacf: the even and odd steps of the continued fraction.
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1.0 / (_TINY if abs(d) < _TINY else d)
+    # Numerical Recipes' betacf: the even and odd steps of the continued fraction, written out
+    # (no tuple of the two steps, no abs(): a scorecard's 75 posteriors run this ~20,000 times)
+    tiny, total = _TINY, a + b
+    c, d = 1.0, 1.0 - total * x / (a + 1)
+    d = 1.0 / (tiny if -tiny < d < tiny else d)
     h = d
     for m in range(1, _MAX_TERMS):
-        for numerator in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
-        ):
-            d = 1.0 + numerator * d
-            d = 1.0 / (_TINY if abs(d) < _TINY else d)
-            c = 1.0 + numerator / c
-            c = _TINY if abs(c) < _TINY else c
-            h *= d * c
-        if abs(d * c - 1.0) < _EPS:
+        even = a + 2 * m  # a + 2m, as the two steps' denominators use it
+        numerator = m * (b - m) * x / ((even - 1) * even)
+        d = 1.0 + numerator * d
+        d = 1.0 / (tiny if -tiny < d < tiny else d)
+        c = 1.0 + numerator / c
+        if -tiny < c < tiny:
+            c = tiny
+        h *= d * c
+        numerator = -(a + m) * (total + m) * x / (even * (even + 1))
+        d = 1.0 + numerator * d
+        d = 1.0 / (tiny if -tiny < d < tiny else d)
+        c = 1.0 + numerator / c
+        if -tiny < c < tiny:
+            c = tiny
+        step = d * c
+        h *= step
+        if -_EPS < step - 1.0 < _EPS:
             return h
     raise InvalidInput("the incomplete beta fraction did not converge")  # pragma: no cover
 

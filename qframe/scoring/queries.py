@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from qframe.engine.intervals import Interval
 from qframe.extensions import db
 from qframe.frameworks.models import Framework, FrameworkDomain, Indicator
 from qframe.orgs.models import PROVIDER_KINDS, Organisation
 from qframe.periods.models import Period
+from qframe.rawsql import cached_rows
 from qframe.scoring.models import ProviderScore, Score, ScoreRun
 from qframe.scoring.rollup import level_of
 from qframe.variation.present import benchmark_value, comparison, result_interval
@@ -61,12 +62,37 @@ def is_latest(run: ScoreRun) -> bool:
     return top == run.version
 
 
+class ScoreFigures(NamedTuple):
+    """What a scorecard shows of one stored score, as the driver's plain values (no ORM
+    object per row; a 0/1 or boolean breach and rolled_up are only tested for truth)."""
+
+    indicator_id: int
+    numerator: int | None
+    denominator: int | None
+    expected: float | None
+    achievement: float | None
+    points: float
+    max_points: float
+    status: str
+    breach: bool
+    funnel_flag: str | None
+    rolled_up: bool
+
+
+# One statement for every scorecard (only the values change): compiled once, kept by SQLAlchemy.
+_FIGURES = select(
+    Score.indicator_id, Score.numerator, Score.denominator, Score.expected, Score.achievement,
+    Score.points, Score.max_points, Score.status, Score.breach, Score.funnel_flag,
+    Score.rolled_up,
+).where(Score.run_id == bindparam("run"), Score.organisation_id == bindparam("org"))  # fmt: skip
+
+
 @dataclass
 class Line:
     """One indicator on a scorecard."""
 
     indicator: Indicator
-    score: Score | None
+    score: ScoreFigures | None
     median: float | None
     flag_words: str
     status_words: str
@@ -90,7 +116,7 @@ class DomainBlock:
         return sum(line.score.max_points for line in self.lines if line.score is not None)
 
 
-def band(score: Score | None) -> str:
+def band(score: Score | ScoreFigures | None) -> str:
     """Which third of the band a result is in: words, used beside colour."""
     if score is None or score.status == "missing":
         return "missing"
@@ -103,12 +129,12 @@ def band(score: Score | None) -> str:
 
 def scorecard(run: ScoreRun, org: Organisation) -> tuple[list[DomainBlock], ProviderScore | None]:
     """The organisation's rows in the run, by domain, with peer medians from the run."""
-    domains, indicators = indicators_of(run.framework)
+    # the framework's own collections (the same ORDER BY position as indicators_of): the VBP
+    # card and the small-unit estimates read them too, so they are loaded once per page
+    framework = run.framework
+    domains, indicators = list(framework.domains), list(framework.indicators)
     scores = {
-        s.indicator_id: s
-        for s in db.session.scalars(
-            select(Score).where(Score.run_id == run.id, Score.organisation_id == org.id)
-        )
+        row[0]: ScoreFigures(*row) for row in cached_rows(_FIGURES, {"run": run.id, "org": org.id})
     }
     level = level_of(org.kind) or "provider"
     blocks = {d.id: DomainBlock(d) for d in domains}

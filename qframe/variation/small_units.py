@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from qframe.engine.empirical_bayes import FLAG_PROBABILITY, MIN_PEERS
 from qframe.engine.errors import EngineError
@@ -25,6 +25,7 @@ from qframe.frameworks.models import Framework, Indicator
 from qframe.measurements.models import Measurement
 from qframe.orgs.models import Organisation
 from qframe.periods.models import Period
+from qframe.rawsql import cached_rows
 from qframe.scoring.models import Score, ScoreRun
 from qframe.variation.present import result_interval
 from qframe.variation.small_unit_kinds import (
@@ -211,6 +212,15 @@ def practice_estimates(run: ScoreRun, org: Organisation) -> dict[int, SmallUnitV
     return views
 
 
+# A practice's counts in a run, as the driver's (indicator id, numerator, denominator) tuples:
+# one statement for every scorecard, compiled once.
+_COUNTS = select(Score.indicator_id, Score.numerator, Score.denominator).where(
+    Score.run_id == bindparam("run"),
+    Score.organisation_id == bindparam("org"),
+    Score.denominator > 0,
+)
+
+
 def _practice_shrunk(
     run: ScoreRun, org_id: int, indicators: dict[int, Indicator]
 ) -> dict[int, Kept]:
@@ -219,16 +229,7 @@ def _practice_shrunk(
     # are read on every view and are part of the key: a changed count is a new key.
     # (sorted here: ORDER BY indicator_id leads SQLite to walk the run's (run, indicator)
     # index, 525,000 rows, instead of the practice's 75)
-    counts = tuple(
-        sorted(
-            (indicator_id, x, n)
-            for indicator_id, x, n in db.session.execute(
-                select(Score.indicator_id, Score.numerator, Score.denominator).where(
-                    Score.run_id == run.id, Score.organisation_id == org_id, Score.denominator > 0
-                )
-            )
-        )
-    )
+    counts = tuple(sorted(cached_rows(_COUNTS, {"run": run.id, "org": org_id})))
     # and what else shapes an estimate: the bar, polarity, measure type and a rate's multiplier
     bars = tuple(
         (i.id, bar_of(i), i.polarity, i.measure, i.multiplier) for i in indicators.values()
