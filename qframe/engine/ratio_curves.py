@@ -76,7 +76,7 @@ def _none_is_usual(e: float, target: float) -> bool:
     return gamma_p(1.0, e) <= target
 
 
-PREDICTED = 1e-17  # the next relative error, about z/2 × the last two steps' (relative) product
+PREDICTED = 1e-15  # the next relative error, about z/2 × the last two steps' (relative) product
 
 
 def _secant(
