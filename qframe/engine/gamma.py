@@ -44,11 +44,12 @@ def _series(a: float, x: float) -> float:
     term = 1.0 / a
     total = term
     denominator = a
+    eps = _EPS  # (a local: a root search runs these loops some 700 times a page)
     for _ in range(_MAX_TERMS):
         denominator += 1
         term *= x / denominator
         total += term
-        if term < total * _EPS:
+        if term < total * eps:
             return total * math.exp(_log_front(a, x))
     raise InvalidInput("the incomplete gamma series did not converge")  # pragma: no cover
 
@@ -59,17 +60,20 @@ def _fraction(a: float, x: float) -> float:
     c = 1 / _TINY
     d = 1 / b if abs(b) >= _TINY else 1 / _TINY
     h = d
+    tiny, below, eps, under = _TINY, -_TINY, _EPS, -_EPS  # locals, looked up once
     for i in range(1, _MAX_TERMS):
-        an = -i * (i - a)
+        an = i * (a - i)  # −i (i − a), exactly
         b += 2
         d = an * d + b
-        d = _TINY if -_TINY < d < _TINY else d  # abs(d) < _TINY, without a call per step
+        if below < d < tiny:  # abs(d) < _TINY, without a call per step
+            d = tiny
         c = b + an / c
-        c = _TINY if -_TINY < c < _TINY else c
+        if below < c < tiny:
+            c = tiny
         d = 1 / d
         step = d * c
         h *= step
-        if -_EPS < step - 1 < _EPS:
+        if under < step - 1 < eps:
             return h * math.exp(_log_front(a, x))
     raise InvalidInput("the incomplete gamma fraction did not converge")  # pragma: no cover
 

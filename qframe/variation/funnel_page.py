@@ -229,16 +229,20 @@ def _build(
 def _columns(rows: list[tuple[Any, ...]]) -> tuple[np.ndarray, ...]:
     """The rows' score ids, values, flags and sizes as arrays (a missing value or size as
     NaN, every flag as it is)."""
+    count = len(rows)
     if not rows:
         empty = np.empty(0)
         return empty.astype(np.int64), empty, empty.astype(object), empty
     ids, values, flags, sizes = zip(*rows, strict=True)
-    return (
-        np.array(ids, dtype=np.int64),
-        np.array(values, dtype=float),
-        np.array(flags, dtype=object),
-        np.array(sizes, dtype=float),
-    )
+    kept = np.empty(count, dtype=object)
+    kept[:] = flags
+    return np.fromiter(ids, np.int64, count), _floats(values), kept, _floats(sizes)
+
+
+def _floats(column: tuple[Any, ...]) -> np.ndarray:
+    # read one by one into the array (a None as NaN, as np.array(column, float) reads it),
+    # without the list np.array makes of the column first
+    return np.fromiter(column, float, len(column))
 
 
 def _centre(family: FunnelFamily | None, stat: dict[str, Any], multiplier: float) -> float | None:

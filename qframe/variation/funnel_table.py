@@ -189,7 +189,8 @@ def _row(r: FunnelRow, indicator: Indicator, shown_as_percent: bool) -> str:
     base = r.denominator if r.expected is None else r.expected
     base_text = "—" if base is None else number(base, 0 if r.expected is None else 1)
     name = escape(r.name)
-    flag = escape(r.funnel_flag or "")
+    known = r.funnel_flag or ""
+    flag, words = _FLAG_CELLS.get(known) or _flag_cells(known)
     return (
         f'<tr data-flag="{flag}" data-name="{name}"><td>{name} '
         f'<span class="muted">{escape(r.code)}</span></td>'
@@ -197,5 +198,13 @@ def _row(r: FunnelRow, indicator: Indicator, shown_as_percent: bool) -> str:
         f'<td class="num">{base_text}</td>'
         f'<td class="num">{value_text(r.achievement, shown_as_percent=shown_as_percent)}</td>'
         f'<td class="num">{interval}</td>'
-        f"<td>{escape(FLAG_WORDS.get(r.funnel_flag or '', 'Not plotted'))}</td></tr>"
+        f"<td>{words}</td></tr>"
     )
+
+
+def _flag_cells(flag: str) -> tuple[str, str]:
+    """A flag as the row's attribute and its words, escaped."""
+    return str(escape(flag)), str(escape(FLAG_WORDS.get(flag, "Not plotted")))
+
+
+_FLAG_CELLS = {flag: _flag_cells(flag) for flag in (*FLAG_WORDS, "")}  # escaped once
