@@ -161,22 +161,10 @@ def _read(run: ScoreRun, indicator: Indicator, level: str, user: Any) -> list[tu
     return cached_rows(stmt.order_by(code))
 
 
+# 7,000 rows read as tuples and written out as strings, none of them cyclic: the collector
+# is paused meanwhile (see collector_paused)
+@collector_paused()
 def _whole(
-    run: ScoreRun,
-    indicator: Indicator,
-    level: str,
-    user: Any,
-    stat: dict[str, Any],
-    family: FunnelFamily | None,
-    multiplier: float,
-) -> FunnelWhole:
-    # 7,000 rows read as tuples and written out as strings, none of them cyclic: the
-    # collector is paused meanwhile (see collector_paused)
-    with collector_paused():
-        return _build(run, indicator, level, user, stat, family, multiplier)
-
-
-def _build(
     run: ScoreRun,
     indicator: Indicator,
     level: str,
