@@ -38,11 +38,28 @@ def points_entitlement_pence(
     national_prevalence_by_group: Mapping[str, Decimal],
 ) -> int:
     """points_entitlement's total in pence: the same whole pence, by floats where provably
-    safe (see the module's note), else by the exact Decimal arithmetic."""
-    pence = _pence_by_float(
-        points_by_indicator, pound_per_point, list_size, national_list_size,
-        group_by_indicator, register_by_group, national_prevalence_by_group,
-    )  # fmt: skip
+    safe (see the module's note), else by the exact Decimal arithmetic. An input the exact
+    path checks (negative, not finite, a missing list size or register, a prevalence out of
+    range) goes to it, so it is refused there in its words."""
+    pence = None
+    try:
+        numbers = list(map(float, points_by_indicator.values()))
+        scale = _scale(pound_per_point, list_size, national_list_size)
+        apdf = _apdfs(
+            group_by_indicator, points_by_indicator, list_size, register_by_group,
+            national_prevalence_by_group,
+        )  # fmt: skip
+        usable = (
+            all(map(math.isfinite, numbers))
+            and (not numbers or min(numbers) >= 0)
+            and all(0 < p <= 1 for p in national_prevalence_by_group.values())
+        )
+        if usable and scale is not None and apdf is not None:
+            # each point's group, needed only where some group is prevalence-adjusted
+            groups = list(map(group_by_indicator.get, points_by_indicator)) if apdf else []
+            pence = _float_pence(numbers, groups, scale, apdf)
+    except (TypeError, ValueError, ArithmeticError):
+        pence = None
     if pence is not None:
         return pence
     exact = points_entitlement(
@@ -52,40 +69,15 @@ def points_entitlement_pence(
     return int(exact.total * 100)
 
 
-def _pence_by_float(
-    points_by_indicator: Mapping[str, float],
-    pound_per_point: Decimal,
-    list_size: int | None,
-    national_list_size: Decimal | int | None,
-    group_by_indicator: Mapping[str, str | None],
-    register_by_group: Mapping[str, int],
-    national_prevalence_by_group: Mapping[str, Decimal],
+def _float_pence(
+    numbers: list[float], groups: list[str | None], scale: float, apdf: dict[str, float]
 ) -> int | None:
     """The total in pence when the float amount is provably on the same side of every half
-    penny as the exact one; None when it is not, or when an input needs the exact path's
-    checks (negative, not finite, a missing list size or register)."""
-    try:
-        numbers = list(map(float, points_by_indicator.values()))
-        if not all(map(math.isfinite, numbers)) or (numbers and min(numbers) < 0):
-            return None
-        scale = _scale(pound_per_point, list_size, national_list_size)
-        apdf = _apdfs(
-            group_by_indicator, points_by_indicator, list_size, register_by_group,
-            national_prevalence_by_group,
-        )  # fmt: skip
-    except (TypeError, ValueError, ArithmeticError):
-        return None
-    if (
-        scale is None
-        or apdf is None
-        or not all(0 < prevalence <= 1 for prevalence in national_prevalence_by_group.values())
-    ):
-        return None
+    penny as the exact one; None when it is too close to one to tell."""
     points: float
     if apdf:
         plain: list[float] = []
         grouped: dict[str, list[float]] = {}
-        groups = map(group_by_indicator.get, points_by_indicator)
         for group, number in zip(groups, numbers, strict=True):
             if group is not None and group in apdf:
                 grouped.setdefault(group, []).append(number)

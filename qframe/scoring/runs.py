@@ -63,18 +63,12 @@ def _no_bar(_length: int, _label: str) -> AbstractContextManager[Any]:
     return nullcontext(None)
 
 
+# a national run makes millions of short-lived acyclic tuples: see collector_paused
+@collector_paused()
 def score_period(
     actor: User | None, framework: Framework, period: Period, *, bar: Bar | None = None
 ) -> ScoreRun:
     """Score every organisation with data for the period and store a new run version."""
-    # a national run makes millions of short-lived acyclic tuples: see collector_paused
-    with collector_paused():
-        return _score_period(actor, framework, period, bar)
-
-
-def _score_period(
-    actor: User | None, framework: Framework, period: Period, bar: Bar | None
-) -> ScoreRun:
     started = perf_counter()
     _check_scorable(framework, period)
     indicators = {i.id: i for i in framework.indicators}
