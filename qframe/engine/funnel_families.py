@@ -2,7 +2,8 @@
 
 A measure type names its family (`MeasureType.funnel_family`); flagging, the plot's limit
 lines and its centre line all look the family up here. Proportions use Wilson/arcsine limits,
-rates and standardised ratios exact Poisson/log-normal limits (engine.ratios).
+rates and standardised ratios exact Poisson/log-normal limits (engine.ratios), their lines
+drawn through a fixed grid of expected counts whose limits are worked out once (poisson_grid).
 """
 
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from typing import cast
 from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
 from qframe.engine.limits import funnel_limits
+from qframe.engine.poisson_grid import grid_count, grid_limits, grid_span
 from qframe.engine.ratio_curves import ratio_limit_curve
 from qframe.engine.ratios import RatioResult, rate_funnel, ratio_funnel, ratio_limits
 from qframe.engine.reference import (
@@ -67,6 +69,37 @@ class FunnelFamily:
     curve: (
         Callable[[float, float, Sequence[float], float, float], list[tuple[float, float]]] | None
     ) = None
+    # Exact Poisson limits (rates, ratios): (target, multiplier) -> (the expected count per
+    # unit of size, the plotted value of a ratio of 1), so the lines are drawn at the fixed grid
+    # of expected counts whose limits are kept (engine.poisson_grid); None: not Poisson.
+    poisson: Callable[[float, float], tuple[float, float]] | None = None
+
+
+SAMPLES = 90  # sizes a limit line is drawn through when it has no grid (proportions)
+
+
+def limit_lines(
+    family: FunnelFamily, target: float, tau2: float, first: float, last: float, z: float,
+    multiplier: float,
+) -> list[tuple[float, float, float]]:  # fmt: skip
+    """(size, low, high) in plotted units where the family's limit lines are drawn from size
+    `first` to `last`: a Poisson family's at the grid of expected counts that covers them (one
+    point at or beyond each end; the limits kept once worked out, or closed form with τ² > 0),
+    any other's at SAMPLES sizes evenly spaced on a log scale."""
+    per, scale = (0.0, 0.0) if family.poisson is None else family.poisson(target, multiplier)
+    if not per > 0:
+        sizes = [first * (last / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
+        curve = limit_curve(family, target, tau2, sizes, z, multiplier)
+        return [(s, low, high) for s, (low, high) in zip(sizes, curve, strict=True)]
+    ks = grid_span(per * first, per * last)
+    if tau2 > 0:
+        ratios = [ratio_limits(grid_count(k), z, tau2) for k in ks]
+    else:
+        ratios = grid_limits(ks, z)
+    return [
+        (grid_count(k) / per, low * scale, high * scale)
+        for k, (low, high) in zip(ks, ratios, strict=True)
+    ]
 
 
 def limit_curve(
@@ -175,14 +208,14 @@ RATE = FunnelFamily(
     "Exposure (the rate's denominator, e.g. occupied bed days)",
     lambda m: f"Rate per {m:,.0f}", "Rates use exact Poisson limits around the target rate.",
     lambda counts, source: rate_reference([(x, float(n)) for x, n in counts], source),
-    curve=_rate_curve,
+    curve=_rate_curve, poisson=lambda t, m: (t, t * m),
 )  # fmt: skip
 RATIO = FunnelFamily(
     "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
     "Expected count", lambda _m: "Observed / expected",
     "Ratios use exact Poisson limits around 1.",
     lambda counts, source: ratio_reference([(x, float(e)) for x, e in counts], source),
-    curve=_ratio_curve,
+    curve=_ratio_curve, poisson=lambda _t, _m: (1.0, 1.0),
 )  # fmt: skip
 
 FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))

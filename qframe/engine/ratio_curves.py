@@ -7,7 +7,8 @@ incomplete gamma) is found by the secant method inside the same bracket, started
 normal approximation with its skewness term plus its error at the last three sizes carried on
 along a parabola: about three evaluations each, the same limit to about 1e-13 (the bisection's
 own rounding).
-With τ² > 0 the limits are closed form and taken as they are.
+With τ² > 0 the limits are closed form and taken as they are. A funnel plot asks for them a
+doubling of expected counts at a time, on a fixed grid, and keeps them (engine.poisson_grid).
 """
 
 import math

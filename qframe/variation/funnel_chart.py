@@ -17,7 +17,7 @@ from itertools import repeat
 import numpy as np
 
 from qframe.engine.funnel import Z95, Z998
-from qframe.engine.funnel_families import FunnelFamily, funnel_family, limit_curve
+from qframe.engine.funnel_families import FunnelFamily, funnel_family, limit_lines
 from qframe.engine.measure_types import measure_type
 from qframe.scoring.charts import Frame, Scale, label, nice_ticks
 
@@ -25,7 +25,6 @@ KINDS = ("within", "small_numbers", "better_alert", "better_alarm", "alert", "al
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}  # any other flag: 0, within
 OUTLIERS = ("alarm", "alert", "better_alarm", "better_alert")
 MAX_LABELS = 24
-SAMPLES = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +111,9 @@ def funnel_columns(
     size_max = max(float(positive.max()) if positive.size else 0.0, 10.0) * 1.02
     size_min = max((float(positive.min()) if positive.size else size_max) * 0.8, 1e-9)
     first = max(size_min * 0.5, size_max * 1e-4)
-    steps = [first * (size_max / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
     family = family_of(measure)
     curves = {
-        z: [
-            (s, *ends)
-            for s, ends in zip(
-                steps, limit_curve(family, target, tau2, steps, z, multiplier), strict=True
-            )
-        ]
-        for z in (Z95, Z998)
+        z: limit_lines(family, target, tau2, first, size_max, z, multiplier) for z in (Z95, Z998)
     }
     centre = family.centre(target, multiplier) or 0.0
     seen = [c for c in curves[Z998] if c[0] >= size_min]

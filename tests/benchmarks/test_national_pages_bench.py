@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from qframe.demo import load_demo
+from qframe.engine.poisson_grid import forget_grid
 from qframe.frameworks.models import Framework, Indicator
 from qframe.periods.models import Period
 from qframe.scoring.heatmap import clear_cache
@@ -61,6 +62,7 @@ def p50_first_views(client, urls: list[str]) -> tuple[float, int]:  # type: igno
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, body[:300]
         size = max(size, len(body))
+    print(f"first views, one after another: {' / '.join(f'{t * 1000:.0f}' for t in times)} ms")
     return statistics.median(times), size
 
 
@@ -146,6 +148,9 @@ def test_national_pages_are_reported_beside_the_home_page(db, client, login_as):
     ]
     exact = sum(not (s.get("provider") or {}).get("tau2") for s in (rates.stats or {}).values())
     print(f"NAT-RATE: {exact} of {len(rates.stats or {})} rates drawn with exact Poisson limits")
+    # the exact limits are kept by expected count for every plot (engine/poisson_grid.py): start
+    # the rates' first views with none kept, as a new process does; the first one works them out
+    forget_grid()
     measured |= {label: p50_first_views(client, urls) for label, urls in firsts.items()}
     home_again, _ = p50(client, "/home")
     home = statistics.median([home, home_again])
