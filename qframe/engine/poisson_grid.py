@@ -3,7 +3,7 @@
 A rate's or a ratio's funnel plot draws its exact Poisson limit lines through points; where
 the points fall along the line is a choice of drawing, not of method. Drawn at expected counts
 on one fixed grid, e = 2^(k/12) (twelve to a doubling, about 6% apart: the straight pieces
-between them stay within 0.1% of the limit's distance from the centre line, but across the size
+between them stay within 0.1% of the limit's distance from the centre line except across the size
 where the lower limit leaves 0), every plot of every rate and ratio
 draws through the same few hundred limits, and a limit at a given expected count is the same
 number for ever. So each doubling's twelve limits are worked out together the first time a
