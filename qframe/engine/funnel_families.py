@@ -14,7 +14,6 @@ from qframe.engine.flags import funnel_flags
 from qframe.engine.funnel import Flag, Reference
 from qframe.engine.limits import funnel_limits
 from qframe.engine.poisson_grid import grid_count, grid_limits, grid_span
-from qframe.engine.ratio_curves import ratio_limit_curve
 from qframe.engine.ratios import RatioResult, rate_funnel, ratio_funnel, ratio_limits
 from qframe.engine.reference import (
     proportion_reference,
@@ -64,11 +63,6 @@ class FunnelFamily:
     # A reference population from (count, size) pairs, and from values alone; None: none.
     reference: Callable[[Sequence[tuple[int, float]], str], Reference | None] | None = None
     reference_from_values: Callable[[Sequence[float], str], Reference | None] | None = None
-    # (target, tau2, sizes, z, multiplier) -> limits at every size, the same as `limits` at
-    # each one but faster; None: `limits` is called at each size.
-    curve: (
-        Callable[[float, float, Sequence[float], float, float], list[tuple[float, float]]] | None
-    ) = None
     # Exact Poisson limits (rates, ratios): (target, multiplier) -> (the expected count per
     # unit of size, the plotted value of a ratio of 1), so the lines are drawn at the fixed grid
     # of expected counts whose limits are kept (engine.poisson_grid); None: not Poisson.
@@ -89,8 +83,7 @@ def limit_lines(
     per, scale = (0.0, 0.0) if family.poisson is None else family.poisson(target, multiplier)
     if not per > 0:
         sizes = [first * (last / first) ** (k / (SAMPLES - 1)) for k in range(SAMPLES)]
-        curve = limit_curve(family, target, tau2, sizes, z, multiplier)
-        return [(s, low, high) for s, (low, high) in zip(sizes, curve, strict=True)]
+        return [(s, *family.limits(target, tau2, s, z, multiplier)) for s in sizes]
     ks = grid_span(per * first, per * last)
     if tau2 > 0:
         ratios = [ratio_limits(grid_count(k), z, tau2) for k in ks]
@@ -100,16 +93,6 @@ def limit_lines(
         (grid_count(k) / per, low * scale, high * scale)
         for k, (low, high) in zip(ks, ratios, strict=True)
     ]
-
-
-def limit_curve(
-    family: FunnelFamily, target: float, tau2: float, sizes: Sequence[float], z: float,
-    multiplier: float,
-) -> list[tuple[float, float]]:  # fmt: skip
-    """The family's (low, high) limits at each size, in plotted units."""
-    if family.curve is not None:
-        return family.curve(target, tau2, sizes, z, multiplier)
-    return [family.limits(target, tau2, s, z, multiplier) for s in sizes]
 
 
 def _proportion_flags(
@@ -184,19 +167,6 @@ def _ratio_limits(
     return ratio_limits(size, z, tau2)
 
 
-def _rate_curve(
-    target: float, tau2: float, sizes: Sequence[float], z: float, mult: float
-) -> list[tuple[float, float]]:
-    curve = ratio_limit_curve([target * s for s in sizes], z, tau2)
-    return [(low * target * mult, high * target * mult) for low, high in curve]
-
-
-def _ratio_curve(
-    _target: float, tau2: float, sizes: Sequence[float], z: float, _mult: float
-) -> list[tuple[float, float]]:
-    return ratio_limit_curve(sizes, z, tau2)
-
-
 PROPORTION = FunnelFamily(
     "proportion", _proportion_flags, _proportion_limits, lambda t, _m: 100 * t, 100.0,
     "Denominator (eligible patients or events)", lambda _m: "Achievement (%)", "",
@@ -208,14 +178,14 @@ RATE = FunnelFamily(
     "Exposure (the rate's denominator, e.g. occupied bed days)",
     lambda m: f"Rate per {m:,.0f}", "Rates use exact Poisson limits around the target rate.",
     lambda counts, source: rate_reference([(x, float(n)) for x, n in counts], source),
-    curve=_rate_curve, poisson=lambda t, m: (t, t * m),
+    poisson=lambda t, m: (t, t * m),
 )  # fmt: skip
 RATIO = FunnelFamily(
     "ratio", _ratio_flags, _ratio_limits, lambda _t, _m: 1.0, None,
     "Expected count", lambda _m: "Observed / expected",
     "Ratios use exact Poisson limits around 1.",
     lambda counts, source: ratio_reference([(x, float(e)) for x, e in counts], source),
-    curve=_ratio_curve, poisson=lambda _t, _m: (1.0, 1.0),
+    poisson=lambda _t, _m: (1.0, 1.0),
 )  # fmt: skip
 
 FUNNEL_FAMILIES: Registry[FunnelFamily] = Registry("funnel family", (PROPORTION, RATE, RATIO))

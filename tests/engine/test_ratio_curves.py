@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from qframe.engine.errors import InvalidInput
 from qframe.engine.funnel import Z95, Z998
-from qframe.engine.funnel_families import RATE, RATIO, limit_curve
 from qframe.engine.poisson import gamma_p, tail_alpha
 from qframe.engine.ratio_curves import ratio_limit_curve
 from qframe.engine.ratios import ratio_limits
@@ -48,16 +47,6 @@ def test_with_overdispersion_the_curve_is_the_closed_form():
     (low, high) = ratio_limit_curve([25.0], Z95, 0.04)[0]
     half = Z95 * math.sqrt(0.08)
     assert (low, high) == pytest.approx((math.exp(-half), math.exp(half)))
-
-
-def test_the_rate_and_ratio_families_draw_the_same_lines_as_their_per_point_limits():
-    sizes = _plot_sizes(50.0, 90_000.0)
-    for family, target, mult in ((RATE, 0.0012, 1000.0), (RATIO, 1.0, 1.0)):
-        for z in (Z95, Z998):
-            curve = limit_curve(family, target, 0.0, sizes, z, mult)
-            points = [family.limits(target, 0.0, s, z, mult) for s in sizes]
-            for got, want in zip(curve, points, strict=True):
-                assert got == pytest.approx(want, rel=1e-12)
 
 
 def test_a_size_of_zero_is_refused():
